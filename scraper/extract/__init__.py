@@ -1,0 +1,136 @@
+"""Pure extraction: HTML + URL in, typed fields out. No network, no clock.
+
+`read_page` parses a page once and says what it is (article, static page,
+listing, not-found) with the article's fields and the page's links;
+`extract_article` is the shortcut for callers that only want the fields.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from ..items import Article
+from . import fields as F
+from .bylines import parse_byline
+from .page import PageDoc, parse
+from .text import clean, fold
+
+__all__ = ["Page", "Link", "read_page", "extract_article", "parse"]
+
+NOTFOUND_RE = re.compile(r"không tìm thấy|khong tim thay|not found|404|trang không tồn tại|bài viết không tồn tại", re.I)
+MIN_ARTICLE_CHARS = 120
+MIN_PAGE_CHARS = 200
+
+
+@dataclass
+class Link:
+    url: str
+    text: str
+    in_chrome: bool
+
+
+@dataclass
+class Page:
+    url: str
+    kind: str  # article | page | listing | notfound | empty
+    article: Article | None
+    links: list[Link] = field(default_factory=list)
+    canonical_url: str | None = None
+    fingerprint: str = ""  # repeats reveal endless chains / repeated pages
+
+
+def read_page(html: str | bytes, url: str) -> Page:
+    doc = parse(html, url)
+    links = page_links(doc)
+    fingerprint = _fingerprint(doc, links)
+    title_text = clean(doc.meta.get("<title>") or "")
+    if re.search(r"/notfound\b|/404\b", url) or NOTFOUND_RE.search(title_text):
+        return Page(url, "notfound", None, links, doc.canonical, fingerprint)
+    article = _article(doc)
+    kind = "listing"
+    if article is not None:
+        kind = article.kind
+    return Page(url, kind, article, links, doc.canonical, fingerprint)
+
+
+def extract_article(html: str | bytes, url: str) -> Article | None:
+    """The article on the page, or None when the page holds none."""
+    return read_page(html, url).article
+
+
+def _article(doc: PageDoc) -> Article | None:
+    anchors = F.find_anchors(doc)
+    start = max(p for p in (anchors.title_pos, anchors.date_pos, -1) if p is not None)
+    container = F.find_body_container(doc, start)
+    if container is None:
+        return None
+    blocks = F.body_blocks(doc, container, start)
+    # Drop the title/dateline if they sit inside the container after `start`.
+    blocks = [b for b in blocks if b.text != anchors.title and b.text != anchors.dateline]
+    blocks, author_line = F.split_byline(doc, blocks, container)
+    end = _end_pos(doc, container, blocks)
+    images, caption_pos = F.extract_images(doc, container, blocks, start, end)
+    attachments = F.extract_attachments(doc, container, start, end)
+    text_chars = sum(len(b.text) for b in blocks)
+    link_chars = sum(b.link_chars for b in blocks)
+    if not blocks or link_chars > 0.4 * text_chars:
+        return None
+    has_date = anchors.date is not None
+    if text_chars < (MIN_ARTICLE_CHARS if has_date else MIN_PAGE_CHARS) or not anchors.title:
+        return None
+    author, source = parse_byline(author_line)
+    date = anchors.date
+    og_type = (doc.meta.get("og:type") or "").lower()
+    return Article(
+        url=doc.canonical or doc.url,
+        title=anchors.title,
+        published_at=date.published_at if date else None,
+        published_date=date.published_date if date else None,
+        published_precision=date.precision if date else None,
+        dateline=anchors.dateline,
+        author=author,
+        author_line=author_line,
+        source=source,
+        body_text="\n\n".join(b.text for b in blocks),
+        body_html=F.body_html(container, blocks, images),
+        description=F.extract_description(doc),
+        category=F.extract_category(doc),
+        kind="article" if has_date or og_type == "article" else "page",
+        images=images,
+        attachments=attachments,
+    )
+
+
+def _end_pos(doc: PageDoc, container, blocks) -> int:
+    """Images and attachments count up to where the kept body stops."""
+    if not blocks:
+        return -1
+    after = [b.pos for b in doc.blocks if b.pos > blocks[-1].pos]
+    stop = next((p for p in after if p not in {x.pos for x in blocks}), None)
+    last_in_container = max(doc.order.get(el, 0) for el in container.iter())
+    if stop is not None:
+        # Everything up to the next text block that was not kept (a related
+        # list, the byline) still belongs to the body.
+        return min(stop - 1, last_in_container)
+    return last_in_container
+
+
+def page_links(doc: PageDoc) -> list[Link]:
+    links = []
+    for a in doc.root.iter("a", "area"):
+        url = doc.resolve(a.get("href"))
+        if url:
+            links.append(Link(url, clean(a.text_content()), doc.is_chrome(a)))
+    return links
+
+
+def _fingerprint(doc: PageDoc, links: list[Link]) -> str:
+    """Digits removed, so "week 10" and "week 9" of a calendar, or page 7 and
+    page 8 that both show the last listing page, look the same."""
+    body = doc.root.find("body")
+    text = fold(body.text_content() if body is not None else "")
+    hrefs = sorted({re.sub(r"\d+", "#", l.url) for l in links})
+    digest = hashlib.sha1(re.sub(r"\d+", "#", text).encode())
+    digest.update("\n".join(hrefs).encode())
+    return digest.hexdigest()

@@ -1,0 +1,83 @@
+"""Bylines: tell a person's name from a role, a unit or a source.
+
+`parse_byline(line)` returns (author, source). The line itself is kept
+verbatim elsewhere as `author_line`.
+"""
+from __future__ import annotations
+
+import re
+
+from .text import clean, fold
+
+_SOURCE = re.compile(r"^\s*(?:\(?\s*)(theo|nguồn|nguon)\s*[:.\-–]?\s*(.+?)\s*\)?\s*$", re.I)
+_PREFIX = re.compile(r"^\s*(tác giả|tac gia|bài và ảnh|bài, ảnh|bài|tin, ảnh|tin và ảnh|tin|người viết|phóng viên|pv|ctv)\s*[:.\-–]\s*", re.I)
+# A segment that starts with a role or unit word, or contains a unit
+# acronym, describes the person; it is not a name (compared folded, so "Phó"
+# and "pho" match). Two-word forms where the first syllable is also a common
+# given name ("Thanh", "Văn", "Công", "Thị", "Trường").
+_ROLE = re.compile(
+    r"^(chu tich|pho |truong (ban|phong|khoa|doan|cong|tieu|thpt|thcs|mam)|uy vien|"
+    r"can bo|giam doc|ban |bao |so |phong |van phong|cong doan|cong ty|lien doan|"
+    r"dang uy|chi bo|nganh|dai |trung tam|to |tong |thanh pho|huyen|tinh|xa |phuong |"
+    r"thi tran|thi xa|hoi |doan |bien tap|nhan vien|giao vien|bac si|chuyen vien|"
+    r"ky su|ke toan|doanh nghiep|phong vien|cong tac vien|thu ky|thuong truc|vu |cuc |"
+    r"hoc vien|sinh vien|chien si|dai bieu|dong chi )"
+    r"|\b(ldld|ubnd|hdnd|cspl|qhld|cnvcld|lao dong|cong doan|tinh uy|huyen uy|ctv|pv)\b"
+)
+_NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'.]*\.?$")
+
+
+def looks_like_name(segment: str) -> bool:
+    """2-5 capitalised words that do not read as a role or a unit."""
+    words = clean(segment).split()
+    if not 2 <= len(words) <= 5:
+        return False
+    for word in words:
+        if not _NAME_TOKEN.match(word) or not word[0].isupper():
+            return False
+    if _ROLE.search(fold(segment) + " "):
+        return False
+    return not _is_acronym_unit(words)
+
+
+def _is_acronym_unit(words: list[str]) -> bool:
+    return any(len(w) >= 3 and w.isupper() for w in words) and not all(w.isupper() for w in words)
+
+
+def parse_byline(line: str | None) -> tuple[str | None, str | None]:
+    """(author, source) read from a printed byline."""
+    line = clean(line)
+    if not line:
+        return None, None
+    m = _SOURCE.match(line)
+    if m:
+        return None, clean(m.group(2)).rstrip(".") or None
+    line = _PREFIX.sub("", line).strip()
+    # "Name (unit)" -> drop the parenthesis.
+    line = re.sub(r"\s*\(.*?\)\s*", " ", line).strip()
+    parts = [p.strip() for p in re.split(r"\s*(?:,|;|\s[-–—]\s|\s\|\s)\s*", line) if p.strip()]
+    if not parts:
+        return None, None
+    names = []
+    for part in parts:
+        if looks_like_name(part):
+            names.append(part)
+        else:
+            break  # after the first role/unit, the rest describes the person
+    if not names:
+        sub = re.split(r"\s+và\s+", parts[0])
+        if len(sub) > 1 and all(looks_like_name(s) for s in sub):
+            return ", ".join(sub), None
+        return None, None
+    return ", ".join(names), None
+
+
+def is_byline_text(text: str) -> bool:
+    """A short line that reads as a byline or a source credit."""
+    text = clean(text)
+    if not text or len(text) > 120 or text.endswith(("?", "!", ":")):
+        return False
+    if _SOURCE.match(text):
+        return len(text) < 80
+    author, _ = parse_byline(text)
+    return author is not None

@@ -1,0 +1,423 @@
+"""One function per field, each an ordered chain of attempts:
+structured data -> site selectors -> content anchors -> generic fallback.
+
+Every function takes a parsed `PageDoc` and returns a value or None
+("not on the page"). No network, no clock.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from w3lib.url import safe_url_string
+
+from ..dates import ParsedDate, parse_date, parse_iso
+from ..items import Attachment, Image
+from .bylines import is_byline_text, parse_byline
+from .page import HEADING_TAGS, Block, PageDoc
+from .text import clean, fold
+
+# Site selectors: a first try only; class names on the real site are unknown.
+TITLE_SELECTORS = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' title-detail ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' detail-title ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' news-title ')]",
+    "//h1[contains(@class, 'title')]",
+)
+BODY_SELECTORS = (
+    "//*[@itemprop='articleBody']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' detail-content ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' content-detail ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' news-content ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]",
+)
+DATE_HINT = re.compile(
+    r"cập nhật|ngày đăng|đăng lúc|đăng ngày|thời gian|ngày|thứ|chủ nhật|gmt|utc|\d{1,2}:\d{2}",
+    re.I,
+)
+# Where the article ends: related blocks, share widgets, tags.
+STOP_RE = re.compile(
+    r"^(tin khác|các tin khác|tin cùng chuyên mục|tin cùng loại|tin liên quan|bài viết khác|"
+    r"các bài viết khác|bài liên quan|bài viết liên quan|xem thêm|tin đã đưa|các tin đã đưa|"
+    r"tin mới hơn|tin cũ hơn|chia sẻ|share|từ khóa|từ khoá|tags?\s*:|bình luận|ý kiến bạn đọc|"
+    r"gửi bình luận|in bài viết|quay lại|về đầu trang|lượt xem)",
+    re.I,
+)
+CAPTION_RE = re.compile(r"^\(?\s*(ảnh|hình|hình ảnh|photo)\b", re.I)
+DOC_EXT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|odt|ods)(\?|#|$)", re.I)
+VIDEO_RE = re.compile(r"(youtube\.com|youtu\.be|vimeo\.com|facebook\.com/plugins/video)", re.I)
+PLACEHOLDER_RE = re.compile(r"(blank|placeholder|spacer|loading|lazy|pixel|grey|gray|transparent)\.(gif|png|jpg|svg)", re.I)
+LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-lazy", "lazy-src", "data-url", "src")
+SITE_SUFFIX = re.compile(r"\s*[-|–—:]\s*(liên đoàn lao động|ldld|congdoanbackan|công đoàn).*$", re.I)
+TITLE_MIN, TITLE_MAX = 8, 400
+
+
+@dataclass
+class Anchors:
+    """Where title, dateline and body start sit in the page."""
+
+    title: str | None
+    title_pos: int | None
+    date: ParsedDate | None
+    dateline: str | None
+    date_pos: int | None
+
+
+# ---------------------------------------------------------------- title/date
+
+def structured_date(doc: PageDoc) -> ParsedDate | None:
+    for item in doc.jsonld:
+        value = item.get("datePublished") or item.get("dateCreated")
+        if isinstance(value, str) and (parsed := parse_iso(value)):
+            return parsed
+    for key in ("article:published_time", "datepublished", "pubdate", "publishdate",
+                "og:published_time", "dc.date.issued", "dc.date"):
+        if (value := doc.meta.get(key)) and (parsed := parse_iso(value) or parse_date(value)):
+            return parsed
+    for el in doc.root.xpath("//time[@datetime]"):
+        if not doc.is_chrome(el) and (parsed := parse_iso(el.get("datetime"))):
+            return parsed
+    return None
+
+
+def structured_title(doc: PageDoc) -> str | None:
+    for item in doc.jsonld:
+        value = item.get("headline") or (item.get("name") if item.get("@type") in ("NewsArticle", "Article", "BlogPosting") else None)
+        if isinstance(value, str) and clean(value):
+            return clean(value)
+    for key in ("og:title", "twitter:title", "<title>"):
+        if value := clean(doc.meta.get(key)):
+            return value
+    return None
+
+
+def dateline_candidates(doc: PageDoc) -> list[tuple[Block, ParsedDate]]:
+    found = []
+    for block in doc.blocks:
+        text = block.text
+        if len(text) > 160 or block.link_chars > len(text) / 2:
+            continue
+        if not DATE_HINT.search(text):
+            continue
+        parsed = parse_date(text)
+        if parsed and not doc.is_chrome(block.el):
+            found.append((block, parsed))
+    return found
+
+
+def _heading_like(doc: PageDoc, block: Block) -> bool:
+    el = block.el
+    if not TITLE_MIN <= len(block.text) <= TITLE_MAX or "\n" in block.text:
+        return False
+    if el.tag in HEADING_TAGS:
+        return True
+    cls = (el.get("class") or "") + " " + (el.get("id") or "")
+    if re.search(r"title|tieu-?de|headline|heading", cls, re.I):
+        return True
+    # A short block written entirely in bold.
+    bold = el.xpath("./b|./strong|./font/b|./span/strong|./font")
+    if bold and clean(bold[0].text_content()) == block.text and block.link_chars == 0:
+        return True
+    return False
+
+
+def _same_title(a: str, b: str) -> bool:
+    fa, fb = fold(a), fold(b)
+    return bool(fa and fb) and (fa == fb or fb.startswith(fa) or fa.startswith(fb))
+
+
+def find_anchors(doc: PageDoc) -> Anchors:
+    """Locate the title and the dateline, each anchoring the other."""
+    dates = dateline_candidates(doc)
+    meta_title = structured_title(doc)
+    headings = [b for b in doc.blocks if _heading_like(doc, b) and not doc.is_chrome(b.el)]
+    title_block = None
+    if meta_title:
+        stripped = SITE_SUFFIX.sub("", meta_title)
+        for block in headings + [b for b in doc.blocks if len(b.text) <= TITLE_MAX]:
+            if _same_title(block.text, stripped) and not doc.is_chrome(block.el):
+                title_block = block
+                break
+    if title_block is None:
+        for xp in TITLE_SELECTORS:
+            hits = [el for el in doc.root.xpath(xp) if clean(el.text_content())]
+            if hits:
+                el = hits[0]
+                title_block = Block(el, clean(el.text_content()), doc.order[el], 0)
+                break
+    date_block = date = None
+    if title_block is not None:
+        after = [(b, d) for b, d in dates if b.pos > title_block.pos]
+        before = [(b, d) for b, d in dates if b.pos < title_block.pos]
+        near_after = [x for x in after if _gap(doc, title_block, x[0]) <= 8]
+        near_before = [x for x in before if _gap(doc, x[0], title_block) <= 4]
+        pick = near_after[:1] or near_before[-1:] or after[:1]
+        if pick:
+            date_block, date = pick[0]
+    else:
+        for block, parsed in dates:
+            prev = [h for h in headings if h.pos < block.pos and _gap(doc, h, block) <= 6]
+            if prev:
+                title_block, date_block, date = prev[-1], block, parsed
+                break
+        if title_block is None and headings:
+            h1 = [h for h in headings if h.el.tag == "h1"]
+            title_block = (h1 or headings)[0]
+    title = title_block.text if title_block is not None else None
+    if title is None and meta_title:
+        title = SITE_SUFFIX.sub("", meta_title) or None
+    sd = structured_date(doc)
+    if sd and (date is None or date.precision == "day" and sd.precision != "day"
+               or sd.published_date == (date and date.published_date) and sd.precision != "day"):
+        # Machine-readable date first, but a visible time beats a date-only meta.
+        date = sd if date is None or sd.precision != "day" else date
+    return Anchors(
+        title=title,
+        title_pos=title_block.pos if title_block is not None else None,
+        date=date,
+        dateline=date_block.text if date_block is not None else None,
+        date_pos=date_block.pos if date_block is not None else None,
+    )
+
+
+def _gap(doc: PageDoc, first: Block, second: Block) -> int:
+    """How many text blocks lie between two blocks."""
+    return sum(1 for b in doc.blocks if first.pos < b.pos < second.pos)
+
+
+# ---------------------------------------------------------------------- body
+
+def find_body_container(doc: PageDoc, start: int):
+    """The element holding most of the article's paragraph text after `start`."""
+    for xp in BODY_SELECTORS:
+        for el in doc.root.xpath(xp):
+            if len(clean(el.text_content())) > 80 and not doc.is_chrome(el):
+                return el
+    scores: dict = {}
+    for block in doc.blocks:
+        if block.pos <= start or len(block.text) < 25:
+            continue
+        if block.link_chars > len(block.text) * 0.4 or doc.is_chrome(block.el):
+            continue
+        weight = len(block.text)
+        parent = block.el.getparent()
+        # A block scores for itself too: bare layouts put the text in one <td>.
+        scores[block.el] = scores.get(block.el, 0) + weight * 0.5
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + weight
+            grand = parent.getparent()
+            if grand is not None:
+                scores[grand] = scores.get(grand, 0) + weight * 0.6
+    if not scores:
+        return None
+    return max(scores.items(), key=lambda kv: kv[1])[0]
+
+
+def body_blocks(doc: PageDoc, container, start: int) -> list[Block]:
+    inside = set(container.iter())
+    kept = []
+    for block in doc.blocks:
+        if block.el not in inside or block.pos <= start:
+            continue
+        if doc.is_chrome(block.el, stop=container):
+            continue
+        if STOP_RE.match(block.text):
+            if kept:
+                break
+            continue
+        if block.link_chars >= len(block.text) * 0.8 and len(block.text) < 200:
+            continue  # "In bài viết", lone links between paragraphs
+        kept.append(block)
+    return kept
+
+
+def split_byline(doc: PageDoc, blocks: list[Block], container) -> tuple[list[Block], str | None]:
+    """Take the byline off the end of the body: the last short line that reads as
+    a name, a "Tác giả:" line or a source credit."""
+    if not blocks:
+        return blocks, None
+    last = blocks[-1]
+    lines = last.text.split("\n")
+    if is_byline_text(lines[-1]) and not CAPTION_RE.match(lines[-1]):
+        if len(lines) == 1:
+            return blocks[:-1], lines[-1]
+        trimmed = Block(last.el, "\n".join(lines[:-1]), last.pos, last.link_chars)
+        return blocks[:-1] + [trimmed], lines[-1]
+    # The byline may sit just after the body container.
+    for block in doc.blocks:
+        if block.pos > last.pos and block.el not in set(container.iter()):
+            if doc.is_chrome(block.el) or STOP_RE.match(block.text):
+                break
+            if is_byline_text(block.text) and not CAPTION_RE.match(block.text):
+                return blocks, block.text
+            break
+    return blocks, None
+
+
+# -------------------------------------------------------------------- images
+
+def image_url(doc: PageDoc, img) -> str | None:
+    for attr in LAZY_ATTRS:
+        value = (img.get(attr) or "").strip()
+        if value and not value.startswith("data:") and not PLACEHOLDER_RE.search(value):
+            resolved = doc.resolve(value)
+            if resolved:
+                # One documented form: absolute, UTF-8 percent-encoded, query kept.
+                return safe_url_string(resolved)
+    return None
+
+
+def _is_icon(img) -> bool:
+    for attr in ("width", "height"):
+        value = re.match(r"\s*(\d+)", img.get(attr) or "")
+        if value and int(value.group(1)) <= 40:
+            return True
+    return False
+
+
+def _caption_for(doc: PageDoc, img, container, blocks: list[Block]) -> tuple[str | None, Block | None]:
+    node = img.getparent()
+    while node is not None and node is not container:
+        if node.tag == "figure":
+            cap = node.find(".//figcaption")
+            if cap is not None and clean(cap.text_content()):
+                return clean(cap.text_content()), None
+        if node.tag == "table":
+            rows = node.xpath("./tr|./tbody/tr|./thead/tr")
+            if 1 < len(rows) <= 3:
+                texts = [clean(r.text_content()) for r in rows if img not in set(r.iter())]
+                text = " ".join(t for t in texts if t)
+                if text and len(text) < 400:
+                    return text, None
+            break
+        node = node.getparent()
+    # The image's own block may carry the caption after a <br>.
+    holder = next((b for b in blocks if img in set(b.el.iter()) and b.el is not container), None)
+    if holder is not None and holder.text and len(holder.text) < 300 and _direct_block_of(img) is holder.el:
+        return clean(holder.text), holder
+    pos = doc.order.get(img, 0)
+    following = [b for b in blocks if b.pos > pos and (holder is None or b is not holder)]
+    if following:
+        nxt = following[0]
+        if _gap_elements(doc, pos, nxt.pos, container):
+            return None, None
+        text = nxt.text.replace("\n", " ")
+        if CAPTION_RE.match(text) or (len(text) < 250 and _is_styled_caption(nxt.el)):
+            return clean(text), nxt
+    return None, None
+
+
+def _direct_block_of(img):
+    node = img.getparent()
+    while node is not None and node.tag not in ("p", "div", "td", "li", "figure", "center", "section", "article"):
+        node = node.getparent()
+    return node
+
+
+def _gap_elements(doc: PageDoc, pos: int, next_pos: int, container) -> bool:
+    """True if another image sits between an image and the next block."""
+    for other in container.iter("img"):
+        p = doc.order.get(other, 0)
+        if pos < p < next_pos:
+            return True
+    return False
+
+
+def _is_styled_caption(el) -> bool:
+    style = (el.get("style") or "").replace(" ", "").lower()
+    if "text-align:center" in style or (el.get("align") or "").lower() == "center":
+        return True
+    text = clean(el.text_content())
+    italic = " ".join(clean(i.text_content()) for i in el.xpath(".//em|.//i"))
+    return bool(text) and clean(italic) == text
+
+
+def extract_images(doc: PageDoc, container, blocks: list[Block], start: int, end: int) -> tuple[list[Image], set]:
+    images: list[Image] = []
+    caption_blocks = set()
+    seen = set()
+    for img in container.iter("img"):
+        pos = doc.order.get(img, 0)
+        if pos <= start or pos > end or doc.is_chrome(img, stop=container) or _is_icon(img):
+            continue
+        link = next(iter(img.iterancestors("a")), None)
+        if link is not None and re.search(r"\.html?(\?|#|$)", link.get("href") or ""):
+            continue  # a thumbnail pointing at another page
+        url = image_url(doc, img)
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        caption, cap_block = _caption_for(doc, img, container, blocks)
+        if cap_block is not None:
+            caption_blocks.add(cap_block.pos)
+        images.append(Image(url=url, caption=caption, alt=clean(img.get("alt")) or None,
+                            position=len(images)))
+    return images, caption_blocks
+
+
+def extract_attachments(doc: PageDoc, container, start: int, end: int) -> list[Attachment]:
+    found: list[Attachment] = []
+    seen = set()
+    for el in container.iter("a", "iframe"):
+        pos = doc.order.get(el, 0)
+        if pos <= start or pos > end or doc.is_chrome(el, stop=container):
+            continue
+        raw = el.get("href") if el.tag == "a" else el.get("src")
+        url = doc.resolve(raw)
+        if not url:
+            continue
+        if el.tag == "iframe":
+            kind = "video" if VIDEO_RE.search(url) else None
+        else:
+            m = DOC_EXT.search(url.split("?")[0]) or DOC_EXT.search(url)
+            kind = m.group(1).lower() if m else None
+            if kind is None and re.search(r"download|tai-?ve|getfile", url, re.I) and "=" in url:
+                kind = "file"
+        if kind is None:
+            continue
+        url = safe_url_string(url)
+        if url in seen:
+            continue
+        seen.add(url)
+        text = clean(el.text_content()) if el.tag == "a" else clean(el.get("title"))
+        found.append(Attachment(url=url, text=text or None, kind=kind, position=len(found)))
+    return found
+
+
+# ------------------------------------------------------------------- others
+
+def extract_category(doc: PageDoc) -> str | None:
+    for el in doc.root.xpath(
+        "//*[contains(translate(@class, 'BREADCUMS', 'breadcums'), 'breadcrumb') or "
+        "contains(@id, 'breadcrumb') or contains(@class, 'duong-dan')]"
+    ):
+        names = [clean(a.text_content()) for a in el.iter("a")]
+        names = [n for n in names if n and fold(n) not in ("trang chu", "home")]
+        if names:
+            return names[-1]
+    for item in doc.jsonld:
+        if isinstance(item.get("articleSection"), str):
+            return clean(item["articleSection"]) or None
+    return clean(doc.meta.get("article:section")) or None
+
+
+def extract_description(doc: PageDoc) -> str | None:
+    return clean(doc.meta.get("og:description") or doc.meta.get("description")) or None
+
+
+def body_html(container, blocks: list[Block], images: list) -> str:
+    """The container's children that hold kept text or images, as printed."""
+    keep = {b.el for b in blocks}
+    parts = []
+    for child in container:
+        if not isinstance(child.tag, str):
+            continue
+        if child in keep or any(d in keep for d in child.iter()) or (
+            images and child.find(".//img") is not None
+        ):
+            parts.append(lxml.html.tostring(child, encoding="unicode", with_tail=False))
+    if not parts and keep:
+        parts.append(lxml.html.tostring(container, encoding="unicode", with_tail=False))
+    return "\n".join(parts)
