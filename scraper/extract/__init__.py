@@ -37,6 +37,7 @@ class Page:
     article: Article | None
     links: list[Link] = field(default_factory=list)
     canonical_url: str | None = None
+    title: str | None = None
     fingerprint: str = ""  # repeats reveal endless chains / repeated pages
 
 
@@ -46,12 +47,11 @@ def read_page(html: str | bytes, url: str) -> Page:
     fingerprint = _fingerprint(doc, links)
     title_text = clean(doc.meta.get("<title>") or "")
     if re.search(r"/notfound\b|/404\b", url) or NOTFOUND_RE.search(title_text):
-        return Page(url, "notfound", None, links, doc.canonical, fingerprint)
+        return Page(url, "notfound", None, links, doc.canonical, title_text, fingerprint)
     article = _article(doc)
-    kind = "listing"
     if article is not None:
-        kind = article.kind
-    return Page(url, kind, article, links, doc.canonical, fingerprint)
+        return Page(url, article.kind, article, links, doc.canonical, article.title, fingerprint)
+    return Page(url, "listing", None, links, doc.canonical, _listing_title(doc), fingerprint)
 
 
 def extract_article(html: str | bytes, url: str) -> Article | None:
@@ -114,6 +114,15 @@ def _end_pos(doc: PageDoc, container, blocks) -> int:
         # list, the byline) still belongs to the body.
         return min(stop - 1, last_in_container)
     return last_in_container
+
+
+def _listing_title(doc: PageDoc) -> str | None:
+    for el in doc.root.iter("h1", "h2"):
+        text = clean(el.text_content())
+        if text and not doc.is_chrome(el):
+            return text
+    title = F.structured_title(doc)
+    return F.SITE_SUFFIX.sub("", title) if title else None
 
 
 def page_links(doc: PageDoc) -> list[Link]:

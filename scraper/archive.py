@@ -1,0 +1,235 @@
+"""The SQLite archive: schema, writes and the few queries the crawler needs.
+
+Written through sqlite-utils, WAL mode. Every write is its own short
+transaction so that a killed run loses nothing already fetched; with WAL and
+synchronous=NORMAL a commit costs no fsync, so this stays cheap.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from .items import Article, FetchedArticle, FetchFailure
+
+SCHEMA_VERSION = 1
+
+ARTICLE_COLUMNS = {
+    "url": str, "title": str, "published_at": str, "published_date": str,
+    "published_precision": str, "dateline": str, "is_undated": int, "kind": str,
+    "author": str, "author_line": str, "source": str, "category": str,
+    "description": str, "body_text": str, "body_html": str, "image_count": int,
+    "attachment_count": int, "content_hash": str, "version": int,
+    "request_url": str, "final_url": str, "http_status": int, "fetched_at": str,
+    "first_seen_at": str, "updated_at": str, "run_id": int,
+}
+# Fields whose change makes a new version (fetch metadata does not).
+CONTENT_FIELDS = ("title", "published_at", "dateline", "author_line", "source",
+                  "category", "body_text", "kind")
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def content_hash(article: Article) -> str:
+    payload = {k: getattr(article, k) for k in CONTENT_FIELDS}
+    payload["images"] = [(i.url, i.caption) for i in article.images]
+    payload["attachments"] = [(a.url, a.text) for a in article.attachments]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+class Archive:
+    """A handle on one archive file; creates the schema on first use."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(self.path)
+        self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self.ensure_schema()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ------------------------------------------------------------ schema
+    def ensure_schema(self) -> None:
+        db = self.db
+        with db.conn:
+            db["articles"].create(ARTICLE_COLUMNS, pk="url", if_not_exists=True)
+            db["images"].create(
+                {"article_url": str, "position": int, "url": str, "caption": str, "alt": str},
+                pk=("article_url", "position"), if_not_exists=True,
+            )
+            db["attachments"].create(
+                {"article_url": str, "position": int, "url": str, "text": str, "kind": str},
+                pk=("article_url", "position"), if_not_exists=True,
+            )
+            db["article_versions"].create(
+                {"url": str, "version": int, "content_hash": str, "fetched_at": str,
+                 "run_id": int, "record_json": str},
+                pk=("url", "version"), if_not_exists=True,
+            )
+            db["raw_pages"].create(
+                {"id": int, "url": str, "final_url": str, "http_status": int,
+                 "fetched_at": str, "last_fetched_at": str, "fetch_count": int,
+                 "sha256": str, "encoding": str, "content_type": str, "html_gz": bytes},
+                pk="id", if_not_exists=True,
+            )
+            db["failures"].create(
+                {"id": int, "run_id": int, "url": str, "http_status": int, "error": str,
+                 "attempts": int, "failed_at": str, "referer": str},
+                pk="id", if_not_exists=True,
+            )
+            db["crawl_runs"].create(
+                {"id": int, "started_at": str, "finished_at": str, "base_url": str,
+                 "mode": str, "pages_fetched": int, "articles_new": int,
+                 "articles_updated": int, "articles_unchanged": int, "failures": int,
+                 "exit_status": int, "status": str, "message": str, "settings_json": str},
+                pk="id", if_not_exists=True,
+            )
+            db["run_outcomes"].create(
+                {"run_id": int, "url": str, "outcome": str},
+                pk=("run_id", "url"), if_not_exists=True,
+            )
+            db["raw_pages"].create_index(["url", "sha256"], unique=True, if_not_exists=True)
+            db["images"].create_index(["url"], if_not_exists=True)
+            db["failures"].create_index(["url"], if_not_exists=True)
+            db["articles"].create_index(["published_date"], if_not_exists=True)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    # ------------------------------------------------------------- runs
+    def start_run(self, base_url: str, mode: str, settings: dict | None = None) -> int:
+        with self.db.conn:
+            table = self.db["crawl_runs"].insert({
+                "started_at": utc_now(), "base_url": base_url, "mode": mode,
+                "pages_fetched": 0, "articles_new": 0, "articles_updated": 0,
+                "articles_unchanged": 0, "failures": 0, "status": "running",
+                "settings_json": json.dumps(settings or {}, ensure_ascii=False, default=str),
+            })
+        return table.last_pk
+
+    def finish_run(self, run_id: int, *, pages_fetched: int, exit_status: int,
+                   status: str, message: str = "") -> dict:
+        counts = self.run_counts(run_id)
+        with self.db.conn:
+            self.db["crawl_runs"].update(run_id, {
+                "finished_at": utc_now(), "pages_fetched": pages_fetched,
+                "exit_status": exit_status, "status": status, "message": message, **counts,
+            })
+        return self.db["crawl_runs"].get(run_id)
+
+    def run_counts(self, run_id: int) -> dict:
+        row = self.db.execute(
+            "select sum(outcome = 'new'), sum(outcome = 'updated'), sum(outcome = 'unchanged') "
+            "from run_outcomes where run_id = ?", [run_id],
+        ).fetchone()
+        failures = self.db.execute(
+            "select count(*) from failures where run_id = ?", [run_id]).fetchone()[0]
+        return {"articles_new": row[0] or 0, "articles_updated": row[1] or 0,
+                "articles_unchanged": row[2] or 0, "failures": failures}
+
+    # ----------------------------------------------------------- writes
+    def save_article(self, fetched: FetchedArticle, run_id: int | None = None) -> str:
+        """Store one fetched article; returns 'new', 'updated' or 'unchanged'."""
+        art = fetched.article
+        digest = content_hash(art)
+        now = fetched.fetched_at or utc_now()
+        with self.db.conn:
+            self._store_raw(fetched)
+            old = self._row(art.url)
+            if old is None:
+                outcome, version = "new", 1
+            elif old["content_hash"] != digest:
+                outcome, version = "updated", (old["version"] or 1) + 1
+            else:
+                outcome, version = "unchanged", old["version"]
+            row = {k: getattr(art, k) for k in ARTICLE_COLUMNS if hasattr(art, k)}
+            row.update({
+                "is_undated": int(art.published_at is None),
+                "image_count": len(art.images), "attachment_count": len(art.attachments),
+                "content_hash": digest, "version": version,
+                "request_url": fetched.request_url, "final_url": fetched.final_url,
+                "http_status": fetched.status, "fetched_at": now,
+                "first_seen_at": old["first_seen_at"] if old else now,
+                "updated_at": now if outcome != "unchanged" else old["updated_at"],
+                "run_id": run_id,
+            })
+            self.db["articles"].insert(row, pk="url", replace=True)
+            if outcome != "unchanged":
+                self._replace_children(art)
+                self.db["article_versions"].insert({
+                    "url": art.url, "version": version, "content_hash": digest,
+                    "fetched_at": now, "run_id": run_id,
+                    "record_json": json.dumps(
+                        {k: v for k, v in asdict(art).items() if k != "body_html"},
+                        ensure_ascii=False),
+                }, pk=("url", "version"), replace=True)
+            if run_id is not None:
+                self.db["run_outcomes"].insert(
+                    {"run_id": run_id, "url": art.url, "outcome": outcome},
+                    pk=("run_id", "url"), replace=True)
+        return outcome
+
+    def _row(self, url: str) -> dict | None:
+        rows = list(self.db.query("select * from articles where url = ?", [url]))
+        return rows[0] if rows else None
+
+    def _replace_children(self, art: Article) -> None:
+        self.db.execute("delete from images where article_url = ?", [art.url])
+        self.db.execute("delete from attachments where article_url = ?", [art.url])
+        self.db["images"].insert_all(
+            ({"article_url": art.url, "position": i.position, "url": i.url,
+              "caption": i.caption, "alt": i.alt} for i in art.images),
+            pk=("article_url", "position"))
+        self.db["attachments"].insert_all(
+            ({"article_url": art.url, "position": a.position, "url": a.url,
+              "text": a.text, "kind": a.kind} for a in art.attachments),
+            pk=("article_url", "position"))
+
+    def _store_raw(self, fetched: FetchedArticle) -> None:
+        """Keep every distinct raw page ever fetched; a repeat bumps its count."""
+        sha = hashlib.sha256(fetched.raw_html).hexdigest()
+        url = fetched.article.url
+        cur = self.db.execute(
+            "update raw_pages set last_fetched_at = ?, fetch_count = fetch_count + 1 "
+            "where url = ? and sha256 = ?", [fetched.fetched_at, url, sha])
+        if cur.rowcount == 0:
+            self.db["raw_pages"].insert({
+                "url": url, "final_url": fetched.final_url, "http_status": fetched.status,
+                "fetched_at": fetched.fetched_at, "last_fetched_at": fetched.fetched_at,
+                "fetch_count": 1, "sha256": sha, "encoding": fetched.encoding,
+                "content_type": fetched.headers.get("content-type"),
+                "html_gz": gzip.compress(fetched.raw_html, mtime=0),
+            })
+
+    def record_failure(self, failure: FetchFailure, run_id: int | None = None) -> None:
+        with self.db.conn:
+            self.db["failures"].insert({
+                "run_id": run_id, "url": failure.url, "http_status": failure.status,
+                "error": failure.error, "attempts": failure.attempts,
+                "failed_at": failure.failed_at or utc_now(), "referer": failure.referer,
+            })
+
+    # ---------------------------------------------------------- queries
+    def known_urls(self) -> set[str]:
+        return {r[0] for r in self.db.execute("select url from articles")}
+
+    def article_count(self) -> int:
+        return self.db["articles"].count
+
+
+def read_raw_pages(db: sqlite_utils.Database):
+    """(url, final_url, fetched_at, html bytes) for the newest raw copy of each URL."""
+    for row in db.query(
+        "select url, final_url, fetched_at, html_gz from raw_pages r where id = "
+        "(select id from raw_pages where url = r.url order by last_fetched_at desc, id desc limit 1)"
+    ):
+        yield row["url"], row["final_url"], row["fetched_at"], gzip.decompress(row["html_gz"])

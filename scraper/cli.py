@@ -1,0 +1,88 @@
+"""Command line: a thin layer over the library. `python -m scraper --help`."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+DEFAULT_DB = "data/archive.db"
+
+
+def _crawl_settings(args):
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scraper.settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    settings.set("ARCHIVE_DB", args.db, priority="cmdline")
+    if args.delay is not None:
+        settings.set("DOWNLOAD_DELAY", args.delay, priority="cmdline")
+        if args.delay == 0:
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
+    if args.concurrency is not None:
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", args.concurrency, priority="cmdline")
+        settings.set("CONCURRENT_REQUESTS", max(16, args.concurrency), priority="cmdline")
+    if args.log_file:
+        settings.set("LOG_FILE", args.log_file, priority="cmdline")
+    if args.quiet:
+        settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+    for pair in args.set or []:
+        key, _, value = pair.partition("=")
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def cmd_crawl(args) -> int:
+    """Crawl the site (or a mirror of it) into the SQLite archive.
+
+    Example: python -m scraper crawl --base-url http://127.0.0.1:8000/ --db data/demo.db
+    """
+    from scrapy.crawler import CrawlerProcess
+
+    settings = _crawl_settings(args)
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler("congdoanbackan")
+    process.crawl(crawler, base_url=args.base_url)
+    process.start()
+    run = crawler.stats.get_value("archiver/run")
+    if not run:
+        print("crawl did not start: see the log above", file=sys.stderr)
+        return 2
+    print(
+        f"\nrun {run['id']} {run['status']}: {run['pages_fetched']} pages fetched, "
+        f"{run['articles_new']} new, {run['articles_updated']} updated, "
+        f"{run['articles_unchanged']} unchanged, {run['failures']} failures\n"
+        f"archive: {os.path.abspath(args.db)}"
+    )
+    if run["message"]:
+        print(f"why: {run['message']}")
+    return int(run["exit_status"] or 0)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m scraper",
+        description="Archive congdoanbackan.org.vn into SQLite and query the archive.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    crawl = sub.add_parser("crawl", help="crawl the site into the archive",
+                           description=cmd_crawl.__doc__,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    crawl.add_argument("--base-url", default="https://congdoanbackan.org.vn/",
+                       help="site root or a mirror of it (default: the real site)")
+    crawl.add_argument("--db", default=DEFAULT_DB, help=f"archive file (default: {DEFAULT_DB})")
+    crawl.add_argument("--delay", type=float, default=None,
+                       help="seconds between requests (default 1, with AutoThrottle)")
+    crawl.add_argument("--concurrency", type=int, default=None,
+                       help="requests at a time per host (default 1)")
+    crawl.add_argument("--log-file", default=None, help="write the log here instead of stderr")
+    crawl.add_argument("--quiet", action="store_true", help="warnings and the summary only")
+    crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
+                       help="any Scrapy/archiver setting, e.g. -s ARCHIVER_MAX_FAILURES=10")
+    crawl.set_defaults(func=cmd_crawl)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,42 @@
+"""Scrapy settings: only what differs from Scrapy's defaults, each with why."""
+
+BOT_NAME = "congdoanbackan_archiver"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Politeness toward a small provincial server.
+ARCHIVER_CONTACT = "https://github.com/congdoanbackan-archiver (research web archive)"
+USER_AGENT = f"CongdoanBacKanArchiver/0.1 (+{ARCHIVER_CONTACT})"
+ROBOTSTXT_OBEY = True
+DOWNLOAD_DELAY = 1.0  # at least 1 s between requests to the site
+CONCURRENT_REQUESTS_PER_DOMAIN = 1  # one request at a time per host
+AUTOTHROTTLE_ENABLED = True  # slows further if the server slows down
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+TELNETCONSOLE_ENABLED = False  # never open a control port
+
+# Transient failures are retried; what still fails is recorded by the spider.
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# Keep every page in view: the spider records failures itself.
+HTTPERROR_ALLOW_ALL = False
+REDIRECT_MAX_TIMES = 10
+# <meta http-equiv="refresh" content="1800"> is on every page of the CMS:
+# it is a reload timer, not a redirect.
+METAREFRESH_ENABLED = False
+# Size caps: a page bigger than this is skipped and recorded.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.archive.ArchivePipeline": 300,
+}
+ARCHIVE_DB = "data/archive.db"
+
+LOG_LEVEL = "INFO"
+LOGSTATS_INTERVAL = 30.0
+FEED_EXPORT_ENCODING = "utf-8"

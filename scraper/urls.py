@@ -1,0 +1,63 @@
+"""URL rules for navigation: what is on the site, what is worth fetching."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
+
+DEFAULT_BASE_URL = "https://congdoanbackan.org.vn/"
+
+SKIP_EXT = re.compile(
+    r"\.(jpe?g|png|gif|webp|bmp|svg|ico|css|js|json|xml|rss|pdf|docx?|xlsx?|pptx?|"
+    r"zip|rar|7z|gz|tar|mp3|mp4|avi|mov|wmv|flv|swf|exe|apk|odt|ods|txt|csv)$",
+    re.I,
+)
+# Print and other alternative views of an article duplicate it.
+ALT_VIEW = re.compile(r"(^|/)(print|in|in-bai-viet|ban-in|send-mail|gui-email|rss)(/|$)|[?&](print|view=print|in=1)", re.I)
+TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|zarsrc|_ga)$", re.I)
+
+
+def host_of(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def normalize(url: str) -> str:
+    """Canonical form for de-duplication: no fragment, no tracking parameters,
+    sorted query, percent-encoded."""
+    parts = urlsplit(safe_url_string(url.strip()))
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k)]
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(sorted(query)), ""))
+
+
+def same_page(a: str, b: str) -> bool:
+    """Two URLs for one page, whatever host serves it (the site or a mirror)."""
+    pa, pb = urlsplit(normalize(a)), urlsplit(normalize(b))
+    return (pa.path, pa.query) == (pb.path, pb.query)
+
+
+def on_host(url: str, canonical_for: str) -> str:
+    """`url`'s path and query on the host of `canonical_for` (a mirror keeps
+    the real site's canonical links)."""
+    pu, ph = urlsplit(url), urlsplit(canonical_for)
+    return urlunsplit((ph.scheme, ph.netloc, pu.path or "/", pu.query, ""))
+
+
+def is_followable(url: str, site_host: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or len(url) > 2000:
+        return False
+    if host_of(url) != site_host:
+        return False
+    if SKIP_EXT.search(parts.path) or ALT_VIEW.search(parts.path + ("?" + parts.query if parts.query else "")):
+        return False
+    return True
+
+
+def is_gone_redirect(original: str, final: str) -> bool:
+    """The CMS answers a missing article with a 302 to the home page or /notfound."""
+    final_path = urlsplit(final).path.rstrip("/").lower()
+    original_path = urlsplit(original).path.rstrip("/")
+    return bool(original_path) and (final_path in ("", "/index.html", "/index.php") or "notfound" in final_path or "404" in final_path)

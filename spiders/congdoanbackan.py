@@ -1,0 +1,138 @@
+"""Navigation only: what to fetch next and which pages are articles.
+
+Field extraction lives in scraper.extract; storage in pipelines.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from scraper.extract import read_page
+from scraper.items import FetchedArticle, FetchFailure
+from scraper.urls import (DEFAULT_BASE_URL, host_of, is_followable, is_gone_redirect,
+                          normalize, on_host, same_page)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class CongdoanbackanSpider(scrapy.Spider):
+    name = "congdoanbackan"
+
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, **kwargs):
+        super().__init__(**kwargs)
+        self.base_url = base_url if base_url.endswith("/") or "?" in base_url else base_url + "/"
+        self.site_host = host_of(self.base_url)
+        self.allowed_domains = [self.site_host]
+        self.scheduled: set[str] = set()
+        self.fingerprints: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # A chain of pages that bring no new content ends after this many.
+        spider.max_barren = crawler.settings.getint("ARCHIVER_MAX_BARREN_CHAIN", 3)
+        return spider
+
+    async def start(self):
+        self.scheduled.add(normalize(self.base_url))
+        yield scrapy.Request(self.base_url, callback=self.parse, errback=self.on_error)
+
+    # ------------------------------------------------------------ pages
+    def parse(self, response):
+        stats = self.crawler.stats
+        if not isinstance(response, TextResponse) or b"html" not in (
+            response.headers.get("Content-Type") or b"text/html"
+        ):
+            stats.inc_value("archiver/non_html")
+            return
+        original = response.request.meta.get("redirect_urls", [response.url])[0]
+        if original != response.url and is_gone_redirect(original, response.url):
+            yield FetchFailure(url=original, status=302, error=f"gone: redirected to {response.url}",
+                               failed_at=_now(), referer=_referer(response))
+            return
+        page = read_page(response.text, response.url)
+        if page.kind == "notfound":
+            yield FetchFailure(url=original, status=response.status, error="gone: not-found page",
+                               failed_at=_now(), referer=_referer(response))
+            return
+        if page.article is not None:
+            canonical = page.canonical_url
+            if canonical and not same_page(canonical, response.url):
+                # An alternative view (print, tracking query): fetch the real page instead.
+                stats.inc_value("archiver/alternate_views")
+                yield from self._schedule([on_host(canonical, response.url)], response, barren=0)
+                return
+            article = page.article
+            if not article.category and response.meta.get("listing_title"):
+                article.category = response.meta["listing_title"]
+            stats.inc_value(f"archiver/kind/{article.kind}")
+            yield FetchedArticle(
+                article=article, request_url=original, final_url=response.url,
+                status=response.status, fetched_at=_now(), raw_html=response.body,
+                encoding=response.encoding,
+                headers={k.decode().lower(): b", ".join(v).decode("latin-1")
+                         for k, v in response.headers.items()},
+            )
+        else:
+            stats.inc_value("archiver/kind/listing")
+            if page.fingerprint in self.fingerprints:
+                # Same content as a page already seen (digits aside): a pager
+                # past its end, or a calendar stepping back a week.
+                stats.inc_value("archiver/repeated_pages")
+                return
+            self.fingerprints.add(page.fingerprint)
+        links = [l.url for l in page.links]
+        yield from self._schedule(links, response, barren=None, page=page)
+
+    def _schedule(self, urls, response, barren, page=None):
+        fresh = []
+        for url in urls:
+            if not is_followable(url, self.site_host):
+                continue
+            key = normalize(url)
+            if key in self.scheduled:
+                continue
+            self.scheduled.add(key)
+            fresh.append(key)
+        if barren is None:
+            is_article = page is not None and page.article is not None
+            barren = 0 if is_article or len(fresh) >= 2 else response.meta.get("barren", 0) + 1
+        if barren > self.max_barren:
+            self.crawler.stats.inc_value("archiver/barren_chains_stopped")
+            return
+        listing_title = None
+        if page is not None and page.article is None and urlsplit(response.url).path not in ("", "/"):
+            listing_title = page.title
+        for url in fresh:
+            yield scrapy.Request(url, callback=self.parse, errback=self.on_error,
+                                 meta={"barren": barren, "listing_title": listing_title})
+
+    # ---------------------------------------------------------- failures
+    def on_error(self, failure):
+        request = failure.request
+        status = None
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            error = f"HTTP {status}"
+        else:
+            if failure.check(scrapy.exceptions.IgnoreRequest):
+                # robots.txt and offsite filters: policy, not failure.
+                self.crawler.stats.inc_value("archiver/ignored_requests")
+                return
+            error = f"{type(failure.value).__name__}: {failure.value}"
+        yield FetchFailure(
+            url=request.url, status=status, error=error[:500],
+            attempts=request.meta.get("retry_times", 0) + 1, failed_at=_now(),
+            referer=(request.headers.get("Referer") or b"").decode("latin-1") or None,
+        )
+
+
+def _referer(response) -> str | None:
+    value = response.request.headers.get("Referer")
+    return value.decode("latin-1") if value else None
