@@ -70,7 +70,8 @@ def parse_iso(value: str) -> ParsedDate | None:
         elif off:
             off = off.replace(":", "")
             tz = _tz_from(off[0], off[1:3], off[3:5]) or LOCAL_TZ
-        return _build(y, mo, d, h, mi, s or 0, tz, "second" if s else "minute")
+        # Machine formats always print seconds; ":00" says nothing about precision.
+        return _build(y, mo, d, h, mi, s or 0, tz, "second" if s and int(s) else "minute")
     m = re.fullmatch(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", value or "")
     if m:
         return _build(*m.groups())

@@ -45,10 +45,17 @@ STOP_RE = re.compile(
     r"gửi bình luận|in bài viết|quay lại|về đầu trang|lượt xem)",
     re.I,
 )
+# What a dateline may say besides the date (compared folded); a block whose
+# remaining text is long is a sentence that happens to contain a date.
+DATELINE_WORDS = re.compile(
+    r"cap nhat|ngay dang|dang luc|dang ngay|xuat ban|thoi gian|ngay|thang|nam|luc|"
+    r"thu (hai|ba|tu|nam|sau|bay)|chu nhat|thu [2-7]|cn|gmt|utc|am|pm|sa|ch|gio|posted|date"
+)
+DATELINE_MAX_RESIDUE = 30
 CAPTION_RE = re.compile(r"^\(?\s*(ảnh|hình|hình ảnh|photo)\b", re.I)
 DOC_EXT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|odt|ods)(\?|#|$)", re.I)
 VIDEO_RE = re.compile(r"(youtube\.com|youtu\.be|vimeo\.com|facebook\.com/plugins/video)", re.I)
-PLACEHOLDER_RE = re.compile(r"(blank|placeholder|spacer|loading|lazy|pixel|grey|gray|transparent)\.(gif|png|jpg|svg)", re.I)
+PLACEHOLDER_RE = re.compile(r"(^|/)(blank|placeholder|spacer|loading|lazy|pixel|grey|gray|transparent|no-?image)[\w-]*\.(gif|png|jpe?g|svg|webp)(\?|$)", re.I)
 LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-lazy", "lazy-src", "data-url", "src")
 SITE_SUFFIX = re.compile(r"\s*[-|–—:]\s*(liên đoàn lao động|ldld|congdoanbackan|công đoàn).*$", re.I)
 TITLE_MIN, TITLE_MAX = 8, 400
@@ -99,12 +106,17 @@ def dateline_candidates(doc: PageDoc) -> list[tuple[Block, ParsedDate]]:
         text = block.text
         if len(text) > 160 or block.link_chars > len(text) / 2:
             continue
-        if not DATE_HINT.search(text):
+        if not DATE_HINT.search(text) or _residue(text) > DATELINE_MAX_RESIDUE:
             continue
         parsed = parse_date(text)
         if parsed and not doc.is_chrome(block.el):
             found.append((block, parsed))
     return found
+
+
+def _residue(text: str) -> int:
+    rest = DATELINE_WORDS.sub(" ", fold(text))
+    return len(re.sub(r"[\W\d_]+", "", rest))
 
 
 def _heading_like(doc: PageDoc, block: Block) -> bool:
@@ -158,9 +170,14 @@ def find_anchors(doc: PageDoc) -> Anchors:
             date_block, date = pick[0]
     else:
         for block, parsed in dates:
-            prev = [h for h in headings if h.pos < block.pos and _gap(doc, h, block) <= 6]
-            if prev:
-                title_block, date_block, date = prev[-1], block, parsed
+            # The nearest heading, before the dateline (usual) or right after it.
+            near = [(_gap(doc, h, block) + _rank(h), h) for h in headings
+                    if h.pos < block.pos and _gap(doc, h, block) <= 6]
+            near += [(_gap(doc, block, h) + _rank(h), h) for h in headings
+                     if h.pos > block.pos and _gap(doc, block, h) <= 1]
+            if near:
+                title_block = min(near, key=lambda x: (x[0], x[1].pos))[1]
+                date_block, date = block, parsed
                 break
         if title_block is None and headings:
             h1 = [h for h in headings if h.el.tag == "h1"]
@@ -180,6 +197,11 @@ def find_anchors(doc: PageDoc) -> Anchors:
         dateline=date_block.text if date_block is not None else None,
         date_pos=date_block.pos if date_block is not None else None,
     )
+
+
+def _rank(block: Block) -> int:
+    tag = block.el.tag
+    return 0 if tag in ("h1", "h2") else 1 if tag in HEADING_TAGS else 3
 
 
 def _gap(doc: PageDoc, first: Block, second: Block) -> int:

@@ -422,11 +422,13 @@ def generate(count: int, seed: int = 20231201, start_index: int = 0,
         person = person_name(rng)
         ctx = {
             "unit": unit, "unit_up": unit, "person": person, "role": rng.choice(ROLES),
-            "y": y, "y1": y + 1, "yl": LUNAR_YEAR.get(y + (1 if m >= 11 else 0), "Giáp Thìn"),
+            "y": y, "y1": y + 1, "yl": LUNAR_YEAR.get(y + (1 if m >= 3 else 0), "Giáp Thìn"),
             "m": m, "d": d, "d1": min(d + 1, 28),
             "n": 50 + rng.randrange(900), "n2": 20 + rng.randrange(400), "n3": 15 + rng.randrange(200),
             "k": 3 + rng.randrange(20), "k2": 2 + rng.randrange(8), "money": 100 + rng.randrange(900),
-            "district": rng.choice(DISTRICTS), "school": rng.choice(SCHOOLS),
+            # the district named in a title matches the unit that reports it
+            "district": unit[5:] if unit.startswith("LĐLĐ ") else rng.choice(DISTRICTS),
+            "school": rng.choice(SCHOOLS),
             "company": rng.choice(COMPANIES), "place": rng.choice(PLACES), "roman": rng.choice(ROMAN),
         }
         title = _fill(rng.choice(title_p) if isinstance(title_p, list) else title_p, ctx)

@@ -665,7 +665,8 @@ class Site:
         imgs = art.images()
         extra = f"<meta property=\"article:published_time\" content=\"{art.published_at}\">\n"
         if imgs:
-            extra += f"<meta property=\"og:image\" content=\"{attr(absolute(imgs[0].src, ORIGIN_MARK))}\">\n"
+            url = absolute(imgs[0].src, "http://origin.invalid").replace("http://origin.invalid", ORIGIN_MARK)
+            extra += f"<meta property=\"og:image\" content=\"{attr(url)}\">\n"
         return extra
 
     def article_page(self, art: Article) -> str:

@@ -1,0 +1,176 @@
+"""Field extraction on small pages: each case is a layout trap worth a line."""
+import unicodedata
+
+import pytest
+
+from scraper.extract import read_page
+
+URL = "https://congdoanbackan.org.vn/bai-viet.html"
+CHROME_TOP = """
+<div class="slide"><img src="upload/images/slide/bk1.jpg"><img src="upload/images/slide/bk2.jpg"></div>
+<div class="top"><img src="upload/images/logo.png" alt="logo"><b>LIÊN ĐOÀN LAO ĐỘNG TỈNH BẮC KẠN</b></div>
+<ul class="menu"><li><a href="tin-tuc.html">Tin tức</a></li><li><a href="gioi-thieu.html">Giới thiệu</a></li></ul>
+<marquee>Nhiệt liệt chào mừng Kỷ niệm 138 năm ngày Quốc tế lao động (01/5/1886 - 01/5/2024)</marquee>
+"""
+CHROME_BOTTOM = """
+<div class="share"><a href="https://facebook.com/sharer?u=x"><img src="images/fb.png"></a></div>
+<div class="other-news"><h3>Tin khác</h3><ul>
+<li><img src="upload/images/thumbs/a.jpg"><a href="tin-a.html">Công đoàn tỉnh tổ chức hội nghị tổng kết năm</a> (30/11/2023)</li>
+<li><a href="tin-b.html">Hội thao công nhân viên chức lao động năm 2023</a> (29/11/2023)</li></ul></div>
+<div class="footer">Bản quyền thuộc Liên đoàn Lao động tỉnh Bắc Kạn</div>
+"""
+P1 = "Sáng ngày 30/11/2023, Liên đoàn Lao động tỉnh tổ chức hội nghị sơ kết công tác công đoàn với sự tham dự của đông đảo đoàn viên."
+P2 = "Hội nghị đã thống nhất các nhiệm vụ trọng tâm trong thời gian tới, tập trung chăm lo đời sống cho người lao động trên địa bàn tỉnh."
+
+
+def page(inner: str, head: str = "", base: str = "https://congdoanbackan.org.vn/") -> str:
+    return (f'<html><head><base href="{base}">{head}</head><body>{CHROME_TOP}'
+            f'<div class="wrap">{inner}</div>{CHROME_BOTTOM}</body></html>')
+
+
+def article(inner, **kw):
+    result = read_page(page(inner, **kw), URL)
+    assert result.article is not None, result.kind
+    return result.article
+
+
+BASIC = f"""<h1>Hội nghị sơ kết công tác công đoàn</h1>
+<div>Cập nhật lúc 07:29 - 01/12/2023 (GMT +07:00)</div>
+<div class="noidung"><p>{P1}</p><p>{P2}</p>
+<p style="text-align: right;"><strong>Bùi Thanh Thủy, Trưởng ban CSPL&amp;QHLĐ, LĐLĐ tỉnh</strong></p></div>"""
+
+
+def test_basic_fields():
+    art = article(BASIC)
+    assert art.title == "Hội nghị sơ kết công tác công đoàn"
+    assert art.published_at == "2023-12-01T07:29:00+07:00"
+    assert art.published_precision == "minute"
+    assert art.author == "Bùi Thanh Thủy"
+    assert art.author_line == "Bùi Thanh Thủy, Trưởng ban CSPL&QHLĐ, LĐLĐ tỉnh"
+    assert art.body_text == f"{P1}\n\n{P2}"
+    assert art.images == []
+    assert art.kind == "article"
+
+
+def test_body_has_no_chrome():
+    body = article(BASIC).body_text
+    for chrome in ("Tin khác", "LIÊN ĐOÀN", "Nhiệt liệt", "Cập nhật", "Bản quyền", "Bùi Thanh Thủy"):
+        assert chrome not in body
+
+
+def test_title_from_meta_picks_the_visible_heading():
+    head = '<meta property="og:title" content="Hội nghị sơ kết công tác công đoàn - Liên đoàn Lao động tỉnh Bắc Kạn">'
+    inner = BASIC.replace("<h1>", '<div class="x">').replace("</h1>", "</div>")
+    assert article(inner, head=head).title == "Hội nghị sơ kết công tác công đoàn"
+
+
+def test_date_above_title():
+    inner = f"""<div>Thứ Sáu, 01/12/2023 - 07:29</div><h2>Hội nghị sơ kết công tác công đoàn</h2>
+    <div><p>{P1}</p><p>{P2}</p></div>"""
+    art = article(inner)
+    assert art.published_at == "2023-12-01T07:29:00+07:00"
+    assert art.title == "Hội nghị sơ kết công tác công đoàn"
+
+
+def test_structured_date_wins_and_keeps_offset():
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Hội nghị sơ kết công tác công đoàn", "datePublished": "2023-12-01T07:29:00+07:00"}</script>'
+    inner = BASIC.replace("Cập nhật lúc 07:29 - 01/12/2023 (GMT +07:00)", "Thứ Sáu, 01/12/2023")
+    art = article(inner, head=head)
+    assert art.published_at == "2023-12-01T07:29:00+07:00"
+    assert art.published_precision == "minute"
+
+
+def test_date_only_keeps_day_precision():
+    art = article(BASIC.replace("Cập nhật lúc 07:29 - 01/12/2023 (GMT +07:00)", "Ngày đăng: 01/12/2023"))
+    assert art.published_at == "2023-12-01T00:00:00+07:00"
+    assert art.published_precision == "day"
+
+
+def test_undated_page_is_kept_and_flagged():
+    inner = f"<h1>Giới thiệu Liên đoàn Lao động tỉnh</h1><div><p>{P1}</p><p>{P2}</p><p>{P1}</p></div>"
+    result = read_page(page(inner), URL)
+    assert result.kind == "page"
+    assert result.article.published_at is None
+
+
+def test_image_with_caption_paragraph_and_base_href():
+    inner = BASIC.replace(f"<p>{P2}</p>", f"""<p style="text-align:center"><img src="upload/images/nam-2023/1.-anh-dai-hoi.jpg"></p>
+    <p>Ảnh. Đồng chí Vi Hồng Dương phát biểu tại hội nghị.</p><p>{P2}</p>""")
+    art = article(inner, base="https://congdoanbackan.org.vn/")
+    assert [(i.url, i.caption) for i in art.images] == [
+        ("https://congdoanbackan.org.vn/upload/images/nam-2023/1.-anh-dai-hoi.jpg",
+         "Ảnh. Đồng chí Vi Hồng Dương phát biểu tại hội nghị.")]
+
+
+@pytest.mark.parametrize("img,expected", [
+    ('<img src="/upload/a.jpg">', "https://congdoanbackan.org.vn/upload/a.jpg"),
+    ('<img src="https://cdn.example.org/x/b.png?w=600&amp;h=400">', "https://cdn.example.org/x/b.png?w=600&h=400"),
+    ('<img src="upload/ảnh hội nghị.jpg">', "https://congdoanbackan.org.vn/upload/%E1%BA%A3nh%20h%E1%BB%99i%20ngh%E1%BB%8B.jpg"),
+    ('<img src="upload/%E1%BA%A3nh.jpg">', "https://congdoanbackan.org.vn/upload/%E1%BA%A3nh.jpg"),  # no double encoding
+    ('<img src="images/blank.gif" data-src="upload/anh-that.jpg">', "https://congdoanbackan.org.vn/upload/anh-that.jpg"),
+])
+def test_image_url_forms(img, expected):
+    art = article(BASIC.replace(f"<p>{P2}</p>", f"<p>{img}</p><p>{P2}</p>"))
+    assert [i.url for i in art.images] == [expected]
+
+
+@pytest.mark.parametrize("markup,caption", [
+    ('<figure><img src="a.jpg"><figcaption>Các đại biểu dự hội nghị</figcaption></figure>', "Các đại biểu dự hội nghị"),
+    ('<table><tr><td><img src="a.jpg"></td></tr><tr><td>Toàn cảnh hội nghị</td></tr></table>', "Toàn cảnh hội nghị"),
+    ('<p><img src="a.jpg"></p><p>(Ảnh: Minh Anh)</p>', "(Ảnh: Minh Anh)"),
+    ('<p><img src="a.jpg"><br><em>Đại biểu tham quan mô hình sản xuất</em></p>', "Đại biểu tham quan mô hình sản xuất"),
+    ('<p><img src="a.jpg"></p>', None),
+])
+def test_caption_forms(markup, caption):
+    art = article(BASIC.replace(f"<p>{P2}</p>", f"{markup}<p>{P2}</p>"))
+    assert [i.caption for i in art.images] == [caption]
+
+
+def test_chrome_images_never_count():
+    assert article(BASIC).images == []
+
+
+def test_base_href_after_4096_characters():
+    head = "<!-- " + "x" * 5000 + " -->"
+    html = page(BASIC.replace(f"<p>{P2}</p>", f'<p><img src="upload/a.jpg"></p><p>{P2}</p>'),
+                head=head, base="http://mirror.test/site/")
+    art = read_page(html, "http://mirror.test/site/bai-viet.html").article
+    assert art.images[0].url == "http://mirror.test/site/upload/a.jpg"
+
+
+def test_source_line_is_not_an_author():
+    art = article(BASIC.replace("Bùi Thanh Thủy, Trưởng ban CSPL&amp;QHLĐ, LĐLĐ tỉnh", "Theo Báo Bắc Kạn"))
+    assert (art.author, art.source, art.author_line) == (None, "Báo Bắc Kạn", "Theo Báo Bắc Kạn")
+
+
+def test_no_byline():
+    art = article(BASIC.replace('<p style="text-align: right;"><strong>Bùi Thanh Thủy, Trưởng ban CSPL&amp;QHLĐ, LĐLĐ tỉnh</strong></p>', ""))
+    assert art.author is None and art.author_line is None
+    assert art.body_text.endswith(P2)
+
+
+def test_attachments_and_video():
+    extra = ('<p>Tải về: <a href="upload/files/ke-hoach-so-12.pdf">Kế hoạch số 12</a></p>'
+             '<p><iframe src="https://www.youtube.com/embed/abc"></iframe></p>')
+    art = article(BASIC.replace(f"<p>{P2}</p>", f"<p>{P2}</p>{extra}"))
+    assert [(a.url, a.text, a.kind) for a in art.attachments] == [
+        ("https://congdoanbackan.org.vn/upload/files/ke-hoach-so-12.pdf", "Kế hoạch số 12", "pdf"),
+        ("https://www.youtube.com/embed/abc", None, "video"),
+    ]
+
+
+def test_decomposed_text_is_stored_nfc():
+    nfd = unicodedata.normalize("NFD", BASIC)
+    art = article(nfd)
+    assert art.title == "Hội nghị sơ kết công tác công đoàn"
+    assert unicodedata.is_normalized("NFC", art.body_text)
+
+
+def test_listing_is_not_an_article():
+    items = "".join(
+        f'<div class="item"><a href="bai-{i}.html"><img src="upload/t{i}.jpg"></a>'
+        f'<h3><a href="bai-{i}.html">Tin số {i} về hoạt động công đoàn cơ sở trên địa bàn</a></h3>'
+        f'<span>01/12/2023</span></div>' for i in range(10))
+    result = read_page(page(f"<h1>Tin tức sự kiện</h1>{items}"), URL)
+    assert result.kind == "listing"
+    assert result.article is None
