@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections import Counter
 from email.utils import format_datetime
@@ -33,6 +34,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 - stdlib signature
         pass
+
+    def version_string(self) -> str:
+        return self.server_version
 
     # ------------------------------------------------------------ helpers
 
@@ -115,6 +119,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(404, {"error": f"unknown control endpoint {method} {parts.path}"})
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A crawler that drops a connection mid-response is not an error here.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class MirrorServer:
     """Serve ``site`` on ``host:port`` (port 0 = any free port) in a thread.
 
@@ -125,8 +138,7 @@ class MirrorServer:
     def __init__(self, site: Site, host: str = "127.0.0.1", port: int = 0):
         self.site = site
         handler = type("Handler", (_Handler,), {"mirror": self})
-        self.httpd = ThreadingHTTPServer((host, port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _HTTPServer((host, port), handler)
         self.host, self.port = self.httpd.server_address[:2]
         self._thread: threading.Thread | None = None
         self._stats_lock = threading.Lock()

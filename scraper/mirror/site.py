@@ -38,6 +38,21 @@ DEAD_LINKS = ["/upload/files/so-do-to-chuc.doc", "/thu-vien-anh/"]  # both 404
 EDIT_SENTENCE = "Cập nhật lần {n}: số liệu trong bài đã được điều chỉnh theo báo cáo chính thức của Ban Tổ chức."
 
 
+# What the manifest's fields mean, served with it so the oracle explains itself.
+MANIFEST_CONVENTIONS = {
+    "published_at": "local time with +07:00; seconds only when the dateline prints them",
+    "author": "the person's name only; null for a source line or no byline",
+    "author_line": "the byline as printed, without a 'Tác giả:' label",
+    "source": "the outlet of a 'Theo X' / 'Nguồn: X' line, without the label",
+    "images": "in-body images in document order (lazy ones by data-src); chrome, thumbnails "
+              "and related-block images excluded; caption as printed or null",
+    "attachments": "file links in the body, and YouTube embeds (kind 'video', text null)",
+    "first_paragraph/last_paragraph": "first and last body text paragraphs: captions, byline, "
+                                      "source line and the paragraph holding an attachment "
+                                      "or embed are not text paragraphs",
+}
+
+
 def slugify(text: str) -> str:
     """Title -> slug the vendor's way: no diacritics, đ -> d, lower case, dashes."""
     text = text.replace("đ", "d").replace("Đ", "D")
@@ -678,7 +693,9 @@ class Site:
             f"<a href=\"https://sp.zalo.me/share_inline?url={url}\" target=\"_blank\">Zalo</a> "
             f"<a href=\"https://twitter.com/intent/tweet?url={url}\" target=\"_blank\">Twitter</a> "
             f"<a href=\"print/{art.slug}.html\" target=\"_blank\">In bài viết</a> "
-            "<a href=\"javascript:window.print()\">In trang</a></div>\n")
+            "<a href=\"javascript:window.print()\">In trang</a></div>\n"
+            # A tag link into the search, which robots.txt disallows.
+            "<div class=\"tags\">Từ khóa: <a href=\"tim-kiem.html?tukhoa=c%C3%B4ng+%C4%91o%C3%A0n\">công đoàn</a></div>\n")
         rel = "".join(
             f"<li><a href=\"{ORIGIN_MARK}/{a.slug}.html\"><img src=\"upload/images/thumbs/{a.slug}.jpg\" alt=\"\"></a>"
             f"<a href=\"{ORIGIN_MARK}/{a.slug}.html\">{esc(a.spec.title)}</a> <span>({a.date_short()})</span></li>"
@@ -752,6 +769,7 @@ class Site:
             return {
                 "origin": origin,
                 "text_normalization": "NBSP -> space, whitespace runs collapsed, stripped",
+                "conventions": MANIFEST_CONVENTIONS,
                 "n_articles": len(self.articles),
                 "articles": [self.manifest_entry(a, origin) for a in self.articles],
                 "categories": [{"slug": slug, "title": t, "url": f"{origin}/{slug}.html",
