@@ -39,7 +39,7 @@ def cmd_crawl(args) -> int:
     from scrapy.crawler import CrawlerProcess
 
     settings = _crawl_settings(args)
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler("congdoanbackan")
     process.crawl(crawler, base_url=args.base_url)
     process.start()
@@ -56,6 +56,44 @@ def cmd_crawl(args) -> int:
     if run["message"]:
         print(f"why: {run['message']}")
     return int(run["exit_status"] or 0)
+
+
+DEMO_PORT = 8737  # fixed, so that re-running the demo keeps the same URLs
+
+
+def cmd_demo(args) -> int:
+    """Serve the bundled mirror on 127.0.0.1, crawl it into an archive, show rows.
+
+    Example: python -m scraper demo --db data/demo.db
+    """
+    import sqlite3
+    import subprocess
+
+    from scraper.mirror.server import MirrorServer
+    from scraper.mirror.site import build_site
+
+    try:
+        server = MirrorServer(build_site(), port=args.port).start()
+    except OSError:
+        server = MirrorServer(build_site(), port=0).start()
+    try:
+        print(f"mirror serving {server.url}", flush=True)
+        code = subprocess.call([
+            sys.executable, "-m", "scraper", "crawl", "--base-url", server.url,
+            "--db", args.db, "--delay", "0", "--concurrency", "8", "--quiet",
+        ])
+    finally:
+        server.stop()
+    conn = sqlite3.connect(args.db)
+    print("\nlatest archived articles:")
+    for row in conn.execute(
+        "select published_at, author, title, image_count from articles "
+        "where kind = 'article' order by published_at desc limit 5"
+    ):
+        print("  {} | {} | {} | {} image(s)".format(*row))
+    total = conn.execute("select count(*) from articles where kind = 'article'").fetchone()[0]
+    print(f"{total} articles in {os.path.abspath(args.db)}")
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
                        help="any Scrapy/archiver setting, e.g. -s ARCHIVER_MAX_FAILURES=10")
     crawl.set_defaults(func=cmd_crawl)
+
+    demo = sub.add_parser("demo", help="crawl the bundled offline mirror",
+                          description=cmd_demo.__doc__,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+    demo.add_argument("--db", default="data/demo.db", help="archive file (default: data/demo.db)")
+    demo.add_argument("--port", type=int, default=DEMO_PORT,
+                      help=f"mirror port (default {DEMO_PORT}; any free port if taken)")
+    demo.set_defaults(func=cmd_demo)
     return parser
 
 

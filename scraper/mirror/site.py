@@ -42,7 +42,8 @@ EDIT_SENTENCE = "Cập nhật lần {n}: số liệu trong bài đã được đ
 MANIFEST_CONVENTIONS = {
     "published_at": "local time with +07:00; seconds only when the dateline prints them",
     "author": "the person's name only; null for a source line or no byline",
-    "author_line": "the byline as printed, without a 'Tác giả:' label",
+    "author_line": "the byline exactly as printed, any 'Tác giả:' label included; "
+                   "for a source-only article, the 'Theo X' / 'Nguồn: X' line",
     "source": "the outlet of a 'Theo X' / 'Nguồn: X' line, without the label",
     "images": "in-body images in document order (lazy ones by data-src); chrome, thumbnails "
               "and related-block images excluded; caption as printed or null",
@@ -715,6 +716,13 @@ class Site:
 
     # ------------------------------------------------------------ manifest
 
+    @staticmethod
+    def printed_byline(s) -> str | None:
+        """The byline line as a reader sees it on the page."""
+        if s.author_line:
+            return f"Tác giả: {s.author_line}" if s.template == "table" else s.author_line
+        return s.source_line or None
+
     def manifest_entry(self, art: Article, origin: str) -> dict:
         s = art.spec
         paras = [normalize_text(p) for p in art.paragraphs()]
@@ -726,7 +734,7 @@ class Site:
             "published_date": s.published.date().isoformat(),
             "dateline": self.dateline(art),
             "author": s.author,
-            "author_line": s.author_line,
+            "author_line": self.printed_byline(s),
             "source": s.source,
             "category": s.category,
             "template": s.template,
