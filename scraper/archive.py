@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .analyst import fts
 from .items import Article, FetchedArticle, FetchFailure
 
 SCHEMA_VERSION = 1
@@ -104,6 +105,7 @@ class Archive:
             db["failures"].create_index(["url"], if_not_exists=True)
             db["articles"].create_index(["published_date"], if_not_exists=True)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            fts.ensure(db)
 
     # ------------------------------------------------------------- runs
     def start_run(self, base_url: str, mode: str, settings: dict | None = None) -> int:
@@ -165,6 +167,7 @@ class Archive:
             self.db["articles"].insert(row, pk="url", replace=True)
             if outcome != "unchanged":
                 self._replace_children(art)
+                fts.index(self.db, art.url)
                 self.db["article_versions"].insert({
                     "url": art.url, "version": version, "content_hash": digest,
                     "fetched_at": now, "run_id": run_id,

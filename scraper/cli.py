@@ -126,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=DEMO_PORT,
                       help=f"mirror port (default {DEMO_PORT}; any free port if taken)")
     demo.set_defaults(func=cmd_demo)
+
+    from scraper.analyst import commands as analyst_commands
+
+    analyst_commands.register(sub)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""The analysts' side of the archive: search, exports, views, Datasette, report."""
