@@ -175,7 +175,7 @@ class PageResult:
     page: CorpusPage
     scores: dict[str, bool]
     article: Any = None
-    error: str | None = None
+    error: str | None = None  # the exception, or why there is no article
 
 
 def evaluate(pages: Iterable[CorpusPage], extract: Callable[[bytes, str], Any]) -> list[PageResult]:
@@ -184,9 +184,11 @@ def evaluate(pages: Iterable[CorpusPage], extract: Callable[[bytes, str], Any]) 
         try:
             article = extract(page.html, page.url)
         except Exception as exc:  # a crash is a miss on every field, and is reported
-            results.append(PageResult(page, dict.fromkeys(FIELDS, False), None, f"{type(exc).__name__}: {exc}"))
+            results.append(PageResult(page, dict.fromkeys(FIELDS, False), None,
+                                      f"extractor raised {type(exc).__name__}: {exc}"))
             continue
-        results.append(PageResult(page, score_page(page.expected, article), article))
+        note = "extract_article returned None (no article found)" if article is None else None
+        results.append(PageResult(page, score_page(page.expected, article), article, note))
     return results
 
 
@@ -236,8 +238,9 @@ def format_misses(results: list[PageResult]) -> str:
     lines = []
     for r in results:
         if r.error:
-            lines.append(f"{r.page.name}: extractor raised {r.error}")
-            continue
+            lines.append(f"{r.page.name}: {r.error}")
+            if r.article is None:
+                continue
         for f in FIELDS:
             if not r.scores[f]:
                 exp, got = explain_miss(f, r.page.expected, r.article)
@@ -260,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(results))
     errors = [r for r in results if r.error]
     if errors:
-        print(f"\n{len(errors)} page(s) raised; run with --verbose for details")
+        print(f"\n{len(errors)} page(s) raised or returned no article; run with --verbose for details")
     if args.verbose:
         print("\nmisses")
         print(format_misses(results))
