@@ -1,0 +1,43 @@
+"""Every CLI command has help with an example, and bad input gets a clear error."""
+import subprocess
+import sys
+
+import pytest
+
+from scraper.cli import build_parser
+
+from .conftest import ROOT
+
+
+def commands():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return sorted(sub.choices)
+
+
+@pytest.mark.parametrize("name", commands())
+def test_every_command_has_help_with_an_example(name):
+    out = subprocess.run([sys.executable, "-m", "scraper", name, "--help"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0
+    assert "Example" in out.stdout or "example" in out.stdout
+
+
+def test_unreachable_site_fails_with_nonzero_status(tmp_path):
+    # A closed loopback port: the run records the failure and says why.
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    db = tmp_path / "a.db"
+    out = subprocess.run(
+        [sys.executable, "-m", "scraper", "crawl", "--base-url", f"http://127.0.0.1:{port}/",
+         "--db", str(db), "--delay", "0", "-s", "RETRY_TIMES=0"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode != 0
+    assert "failed" in out.stdout
+    import sqlite3
+    conn = sqlite3.connect(db)
+    assert conn.execute("select count(*) from failures").fetchone()[0] >= 1
+    assert conn.execute("select status from crawl_runs").fetchone()[0] == "failed"

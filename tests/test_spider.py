@@ -1,0 +1,90 @@
+"""Spider callbacks on responses built from saved HTML: what is followed,
+what is an article, what is recorded as a failure."""
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from scraper.items import FetchedArticle, FetchFailure
+from spiders.congdoanbackan import CongdoanbackanSpider
+
+BASE = "https://congdoanbackan.org.vn/"
+BODY = "".join(f"<p>Đoạn văn số {i} của bài viết về hoạt động công đoàn cơ sở trên địa bàn tỉnh Bắc Kạn.</p>" for i in range(4))
+ARTICLE = f"""<html><head><base href="{BASE}"><link rel="canonical" href="{BASE}bai-viet.html"></head><body>
+<ul class="menu"><li><a href="tin-tuc.html">Tin tức</a></li></ul>
+<h1>Hội nghị sơ kết công tác công đoàn năm 2023</h1><div>Cập nhật lúc 07:29 - 01/12/2023 (GMT +07:00)</div>
+<div class="content">{BODY}</div>
+<div class="related"><a href="bai-khac.html">Bài khác</a> <a href="print/bai-viet.html">In</a>
+<a href="https://www.facebook.com/sharer.php?u=x">Chia sẻ</a> <a href="upload/files/a.pdf">PDF</a>
+<a href="mailto:a@b.vn">Thư</a></div></body></html>"""
+
+
+def spider():
+    crawler = get_crawler(CongdoanbackanSpider, {"ARCHIVER_MAX_BARREN_CHAIN": 3})
+    return CongdoanbackanSpider.from_crawler(crawler, base_url=BASE)
+
+
+def response(url, body, status=200, meta=None, redirect_from=None):
+    request = Request(url, meta=dict(meta or {}))
+    if redirect_from:
+        request.meta["redirect_urls"] = [redirect_from]
+    return HtmlResponse(url, body=body.encode(), encoding="utf-8", status=status, request=request)
+
+
+def run(sp, resp):
+    out = list(sp.parse(resp))
+    items = [o for o in out if not isinstance(o, Request)]
+    return items, sorted(o.url for o in out if isinstance(o, Request))
+
+
+def test_article_is_archived_and_only_site_pages_followed():
+    items, urls = run(spider(), response(BASE + "bai-viet.html", ARTICLE))
+    [item] = items
+    assert isinstance(item, FetchedArticle)
+    assert item.article.url == BASE + "bai-viet.html"
+    assert item.status == 200 and item.raw_html.startswith(b"<html>")
+    assert urls == [BASE + "bai-khac.html", BASE + "tin-tuc.html"]  # no print, pdf, offsite, mailto
+
+
+def test_alternate_view_fetches_the_canonical_instead():
+    items, urls = run(spider(), response(BASE + "bai-viet.html?utm_source=zalo&x=1", ARTICLE))
+    assert items == []
+    assert urls == [BASE + "bai-viet.html"]
+
+
+def test_redirect_to_notfound_is_a_failure():
+    items, urls = run(spider(), response(BASE + "notfound", "<html><body>Không tìm thấy</body></html>",
+                                         redirect_from=BASE + "bai-cu.html"))
+    [failure] = items
+    assert isinstance(failure, FetchFailure)
+    assert failure.url == BASE + "bai-cu.html" and failure.error.startswith("gone")
+
+
+def listing(links):
+    items = "".join(f'<li><a href="{u}">Tiêu đề bài viết {u}</a></li>' for u in links)
+    return f'<html><head><base href="{BASE}"></head><body><h1>Tin tức</h1><ul class="list">{items}</ul>' \
+           f'<a href="tin-tuc/trang-9.html">»</a></body></html>'
+
+
+def test_repeated_listing_is_not_followed_again():
+    sp = spider()
+    page = listing([f"bai-{i}.html" for i in range(10)])
+    _, first = run(sp, response(BASE + "tin-tuc/trang-8.html", page))
+    assert len(first) == 11
+    # Page 9 answers with the same last page: nothing new is followed.
+    _, again = run(sp, response(BASE + "tin-tuc/trang-9.html", page))
+    assert again == []
+    assert sp.crawler.stats.get_value("archiver/repeated_pages") == 1
+
+
+def test_barren_chain_stops():
+    sp = spider()
+    followed = 0
+    barren = 0
+    for week in range(20):
+        body = (f'<html><body><h1>Lịch công tác</h1><p>{"việc " * week}</p>'
+                f'<a href="lich.html?tuan={week + 1}">Tuần trước</a></body></html>')
+        _, urls = run(sp, response(BASE + f"lich.html?tuan={week}", body, meta={"barren": barren}))
+        if not urls:
+            break
+        followed += 1
+        barren += 1
+    assert followed <= 4
