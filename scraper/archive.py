@@ -164,7 +164,10 @@ class Archive:
                 "updated_at": now if outcome != "unchanged" else old["updated_at"],
                 "run_id": run_id,
             })
-            self.db["articles"].insert(row, pk="url", replace=True)
+            # An upsert, not INSERT OR REPLACE: the latter deletes the row and gives it a
+            # new rowid on every re-fetch, and the search index (articles_fts) is keyed
+            # by articles.rowid so that Datasette can join it.
+            self.db["articles"].upsert(row, pk="url")
             if outcome != "unchanged":
                 self._replace_children(art)
                 fts.index(self.db, art.url)
