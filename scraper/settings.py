@@ -21,6 +21,22 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
+# A 429/503's Retry-After is waited out before the retry, up to this many seconds.
+RETRY_AFTER_MAX = 60.0
+RETRY_AFTER_HTTP_CODES = [429, 503]
+
+DOWNLOADER_MIDDLEWARES = {
+    # Wait what Retry-After asks; must come before RetryMiddleware (550).
+    "scraper.middlewares.RetryAfterMiddleware": 560,
+    # A body cancelled at DOWNLOAD_MAXSIZE is recorded, not dropped (and not retried).
+    "scraper.middlewares.SizeCapMiddleware": 570,
+    # Same decompression, but a gzip bomb stopped at DOWNLOAD_MAXSIZE is recorded.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "scraper.middlewares.CappedHttpCompressionMiddleware": 590,
+    # Off-site redirects, loops and long chains refused and recorded (before RedirectMiddleware, 600).
+    "scraper.middlewares.RedirectGuardMiddleware": 610,
+}
+
 # Keep every page in view: the spider records failures itself.
 HTTPERROR_ALLOW_ALL = False
 REDIRECT_MAX_TIMES = 10

@@ -13,6 +13,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from scraper.extract import read_page
 from scraper.items import FetchedArticle, FetchFailure
+from scraper.middlewares import RecordedSkip, looks_binary, prefers_utf8
 from scraper.urls import (DEFAULT_BASE_URL, host_of, is_followable, is_gone_redirect,
                           normalize, on_host, same_page)
 
@@ -52,6 +53,17 @@ class CongdoanbackanSpider(scrapy.Spider):
             stats.inc_value("archiver/non_html")
             return
         original = response.request.meta.get("redirect_urls", [response.url])[0]
+        if looks_binary(response.body):
+            stats.inc_value("archiver/binary_as_html")
+            yield FetchFailure(url=original, status=response.status,
+                               error="binary content served as text/html, not archived",
+                               attempts=response.meta.get("retry_times", 0) + 1,
+                               failed_at=_now(), referer=_referer(response))
+            return
+        if prefers_utf8(response.body, response.encoding):
+            # A header naming a legacy charset over bytes that are valid UTF-8.
+            stats.inc_value("archiver/encoding/utf8_over_declared")
+            response = response.replace(encoding="utf-8")
         if original != response.url and is_gone_redirect(original, response.url):
             yield FetchFailure(url=original, status=302, error=f"gone: redirected to {response.url}",
                                failed_at=_now(), referer=_referer(response))
@@ -116,10 +128,17 @@ class CongdoanbackanSpider(scrapy.Spider):
     # ---------------------------------------------------------- failures
     def on_error(self, failure):
         request = failure.request
+        url = request.url
         status = None
         if failure.check(HttpError):
             status = failure.value.response.status
             error = f"HTTP {status}"
+        elif failure.check(RecordedSkip):
+            # Size caps and refused redirects: skipped, and recorded under the
+            # URL that was linked, not the last hop of a redirect chain.
+            status = failure.value.status
+            error = str(failure.value)
+            url = request.meta.get("redirect_urls", [request.url])[0]
         else:
             if failure.check(scrapy.exceptions.IgnoreRequest):
                 # robots.txt and offsite filters: policy, not failure.
@@ -127,7 +146,7 @@ class CongdoanbackanSpider(scrapy.Spider):
                 return
             error = f"{type(failure.value).__name__}: {failure.value}"
         yield FetchFailure(
-            url=request.url, status=status, error=error[:500],
+            url=url, status=status, error=error[:500],
             attempts=request.meta.get("retry_times", 0) + 1, failed_at=_now(),
             referer=(request.headers.get("Referer") or b"").decode("latin-1") or None,
         )

@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=None, metavar="N",
                         help="number of articles (default 60)")
     parser.add_argument("--faults", action="store_true",
-                        help="enable fault injection (hook only: no faults implemented yet)")
+                        help="add the faulty URLs of scraper/mirror/faults.py")
     args = parser.parse_args(argv)
 
     server = MirrorServer(build_site(args.articles, faults=args.faults), host=args.host, port=args.port)

@@ -9,6 +9,7 @@
 - ``POST /__mirror/publish?n=3``      publish n new (newest) articles
 - ``POST /__mirror/edit?url=<path>``  append a sentence to an article
 - ``GET  /__mirror/manifest.json``    the expected extraction of every article
+- ``GET  /__mirror/fault-log``        with faults on: request times per faulty path
 """
 from __future__ import annotations
 
@@ -78,6 +79,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._control("GET")
         self.mirror.count(self.path)
         site, origin = self.mirror.site, self.mirror.origin
+        if site.fault_set is not None and site.fault_set.serve(self, head):
+            return
         resp = site.respond(self.path)
         headers = {k: v.replace(ORIGIN_MARK, origin) for k, v in resp.headers.items()}
         if resp.article is not None:
@@ -98,6 +101,8 @@ class _Handler(BaseHTTPRequestHandler):
         m = self.mirror
         if method == "GET" and name == "stats":
             return self._json(200, m.stats())
+        if method == "GET" and name == "fault-log" and m.site.fault_set is not None:
+            return self._json(200, m.site.fault_set.log())
         if method == "GET" and name == "manifest.json":
             return self._json(200, m.site.manifest(m.origin))
         if method == "POST" and name == "reset-stats":

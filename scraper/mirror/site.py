@@ -236,8 +236,9 @@ class Site:
     """All pages of the mirror. Thread-safe: the server calls ``respond``
     from many threads, the control endpoints call ``publish``/``edit``."""
 
-    def __init__(self, specs: list[ArticleSpec], faults: bool = False):
-        self.faults = faults  # hook for fault injection; nothing uses it yet
+    def __init__(self, specs: list[ArticleSpec], faults=False):
+        self.faults = bool(faults)  # True or a faults.FaultConfig: see faults.py
+        self.fault_set = None
         self.lock = threading.RLock()
         self.articles: list[Article] = []  # newest first
         self.by_slug: dict[str, Article] = {}
@@ -256,6 +257,9 @@ class Site:
         for spec in specs:
             self._add(spec)
         self._sort()
+        if self.faults:
+            from .faults import FaultConfig, FaultSet
+            self.fault_set = FaultSet(self, faults if isinstance(faults, FaultConfig) else None)
 
     # ------------------------------------------------------------ mutation
 
@@ -477,6 +481,8 @@ class Site:
                   f"<li><a href=\"lich-cong-tac.html?tuan={CALENDAR_START}\">Lịch công tác tuần</a></li></ul></div>")
         main = (f"<div class=\"home\"><div class=\"latest\"><h2>Tin mới nhất</h2><ul>{latest}</ul></div>\n"
                 + notice + "\n" + "\n".join(boxes) + "</div>\n")
+        if self.fault_set is not None:
+            main += self.fault_set.links_html()
         return self._page("Liên đoàn Lao động tỉnh Bắc Kạn", main,
                           description="Trang thông tin điện tử Liên đoàn Lao động tỉnh Bắc Kạn")
 
@@ -774,7 +780,7 @@ class Site:
 
     def manifest(self, origin: str) -> dict:
         with self.lock:
-            return {
+            out = {
                 "origin": origin,
                 "text_normalization": "NBSP -> space, whitespace runs collapsed, stripped",
                 "conventions": MANIFEST_CONVENTIONS,
@@ -790,6 +796,9 @@ class Site:
                 "home": f"{origin}/",
                 "traps": self.trap_urls(origin),
             }
+            if self.fault_set is not None:
+                out["faults"] = self.fault_set.manifest(origin)
+            return out
 
 
 def _int(text: str) -> int:
@@ -799,9 +808,10 @@ def _int(text: str) -> int:
         return 1
 
 
-def build_site(n_articles: int | None = None, faults: bool = False) -> Site:
+def build_site(n_articles: int | None = None, faults=False) -> Site:
     """The mirror with the seed, the hand-written cases and generated articles
-    (``n_articles`` in all, default 60)."""
+    (``n_articles`` in all, default 60). ``faults``: True, or a
+    ``faults.FaultConfig`` for other sizes and timings, adds the faulty URLs."""
     return Site(content.all_specs(n_articles), faults=faults)
 
 
