@@ -14,7 +14,7 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
-test: setup
+test: setup chromium
 	$(PY) -m pytest -q tests
 
 demo: setup
@@ -25,3 +25,20 @@ crawl: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# ---- analysts' side
+DB ?= data/archive.db
+
+.PHONY: browse report chromium
+
+# Datasette on the archive, on 127.0.0.1:8001 (make browse DB=data/demo.db)
+browse: setup
+	$(PY) -m scraper browse --db $(DB)
+
+# One self-contained HTML page about the archive (make report DB=data/demo.db)
+report: setup
+	$(PY) -m scraper report --db $(DB) -o data/report.html
+
+# Headless Chromium renders the report in the tests (Debian's package; we run as root).
+chromium:
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
