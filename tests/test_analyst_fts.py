@@ -1,0 +1,256 @@
+"""The search index: folding, safe queries, ranking, and staying in sync with articles.
+
+Archives here are real SQLite files written through Archive.save_article.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from scraper.analyst import fts
+from scraper.archive import Archive
+from scraper.extract.text import fold as extract_fold
+from scraper.items import Article, FetchedArticle, Image
+
+BASE = "https://congdoanbackan.org.vn/"
+
+
+def fetched(slug, title, body, when="2024-03-01T09:15:00+07:00", **fields):
+    article = Article(url=BASE + slug + ".html", title=title, body_text=body,
+                      published_at=when, published_date=when[:10] if when else None,
+                      kind="article" if when else "page", **fields)
+    return FetchedArticle(article=article, request_url=article.url, final_url=article.url,
+                          status=200, fetched_at="2024-03-02T00:00:00+00:00",
+                          raw_html=f"<html>{title}{body}</html>".encode())
+
+
+ARTICLES = [
+    fetched("cong-doan", "Công đoàn cơ sở ra mắt",
+            "Ban chấp hành Công đoàn cơ sở nhiệm kỳ mới ra mắt đoàn viên."),
+    fetched("doi-moi", "Đổi mới công tác thi đua",
+            "Diễn đàn: ĐỔI MỚI công tác tổ chức phong trào thi đua yêu nước.",
+            when="2023-12-01T07:29:00+07:00"),
+    fetched("doi-bong", "Đội bóng chuyền nữ",
+            "Đội bóng của LĐLĐ huyện Ba Bể đạt giải nhất.", when="2023-05-01T15:00:00+07:00"),
+    fetched("covid", "Phòng chống COVID-19 tại doanh nghiệp",
+            "Người lao động tiêm vắc-xin COVID-19; \"vùng xanh\" (an toàn) được giữ vững.",
+            when="2022-01-10T10:00:00+07:00"),
+    fetched("gioi-thieu", "Giới thiệu", "Liên đoàn Lao động tỉnh Bắc Kạn.", when=None),
+]
+
+
+@pytest.fixture
+def archive(tmp_path):
+    archive = Archive(tmp_path / "archive.db")
+    for item in ARTICLES:
+        archive.save_article(item)
+    yield archive
+    archive.close()
+
+
+def urls(hits):
+    return [h["url"].removeprefix(BASE).removesuffix(".html") for h in hits]
+
+
+# ------------------------------------------------------------------ folding
+@pytest.mark.parametrize("text, folded", [
+    ("Công đoàn", "cong doan"),
+    ("ĐỔI MỚI", "doi moi"),
+    ("Bắc Kạn", "bac kan"),
+    ("Nguyễn Thị Hường", "nguyen thi huong"),
+    ("COVID-19: “vùng xanh”", "covid-19: “vung xanh”"),
+    # Decomposed input (NFD) is composed first, so lengths still line up.
+    ("Co\u0302ng đoa\u0300n", "cong doan"),
+    ("a\n\nb", "a\n\nb"),  # whitespace kept as is: offsets must not move
+])
+def test_fold(text, folded):
+    assert fts.fold(text) == folded
+
+
+def test_fold_keeps_offsets_and_agrees_with_extract_fold():
+    text = "Diễn đàn chuyên đề:  Đổi mới công tác tổ chức\n\nphong trào “thi đua” İstanbul ß"
+    assert len(fts.fold(text)) == len(text)
+    # Same mapping as the extractor's fold wherever that one is one-to-one.
+    plain = "Diễn đàn: Đổi mới công tác tổ chức phong trào “thi đua” yêu nước"
+    assert fts.fold(plain) == extract_fold(plain)
+
+
+# ------------------------------------------------------------------ queries
+@pytest.mark.parametrize("query, expected", [
+    ("cong doan", '{title_folded body_folded} : ("cong" AND "doan")'),
+    ("Công   ĐOÀN", '{title_folded body_folded} : ("cong" AND "doan")'),
+    ('"thi dua" yeu', '{title_folded body_folded} : ("thi dua" AND "yeu")'),
+    ("COVID-19", '{title_folded body_folded} : ("covid 19")'),
+    ("thi*", '{title_folded body_folded} : ("thi"*)'),
+    ('a OR b NOT c', '{title_folded body_folded} : ("a" AND "or" AND "b" AND "not" AND "c")'),
+    ("title:x", '{title_folded body_folded} : ("title x")'),
+    ("", None), ("  ", None), ('"', None), ("-*-():^", None),
+])
+def test_match_expression(query, expected):
+    assert fts.match_expression(query) == expected
+
+
+@pytest.mark.parametrize("query", [
+    '"', '""', '"cong', "cong\"doan", "(", ")", "cong)", "(doan", "a:b", "title:cong",
+    "-cong", "cong-", "-", "*", "cong*doan", "NEAR(cong doan)", "AND", "OR OR", "NOT",
+    "^cong", "cong + doan", "'", "`", "\\", "{title}", "[x]", "%", "_", "c\x00d",
+    "đ", "Đ", "🙂", "cong doan " * 50,
+])
+def test_any_input_is_safe(archive, query):
+    hits, total = fts.search(archive.db, query)
+    assert total >= len(hits) >= 0
+
+
+# ------------------------------------------------------------------- search
+def test_without_diacritics_finds_vietnamese(archive):
+    assert urls(fts.search(archive.db, "cong doan")[0])[0] == "cong-doan"
+    assert urls(fts.search(archive.db, "doi moi")[0])[0] == "doi-moi"
+    assert urls(fts.search(archive.db, "Đổi mới")[0])[0] == "doi-moi"
+    assert urls(fts.search(archive.db, "DOI MOI")[0])[0] == "doi-moi"
+    assert urls(fts.search(archive.db, "bac kan")[0]) == ["gioi-thieu"]
+    assert fts.search(archive.db, "covid-19")[1] == 1
+    assert fts.search(archive.db, '"vung xanh" (an toan)')[1] == 1
+
+
+def test_phrase_and_prefix(archive):
+    assert urls(fts.search(archive.db, '"cong doan co so"')[0]) == ["cong-doan"]
+    assert fts.search(archive.db, '"doan cong"')[1] == 0
+    assert "cong-doan" in urls(fts.search(archive.db, "doa*")[0])
+
+
+def test_title_hits_rank_first(tmp_path):
+    archive = Archive(tmp_path / "rank.db")
+    archive.save_article(fetched("tong-hop", "Tin tổng hợp tuần",
+                                 "Nhiều hoạt động trong tuần, trong đó có hội thi an toàn vệ sinh."))
+    archive.save_article(fetched("hoi-thi", "Hội thi an toàn vệ sinh viên giỏi",
+                                 "Mười hai đội tham gia, thi lý thuyết và thực hành."))
+    hits, total = fts.search(archive.db, "an toan ve sinh")
+    assert total == 2 and urls(hits) == ["hoi-thi", "tong-hop"]
+    assert hits[0]["score"] > hits[1]["score"]
+    archive.close()
+
+
+def test_snippet_marks_the_original_words(archive):
+    [hit] = fts.search(archive.db, "doi moi")[0][:1]
+    text = hit["snippet"].replace(fts.OPEN_MARK, "[").replace(fts.CLOSE_MARK, "]")
+    assert "[ĐỔI MỚI] công tác" in text
+
+
+def test_snippet_window_of_a_long_body():
+    body = ("Mở đầu. " * 100) + "Công đoàn cơ sở tổ chức hội nghị. " + ("Kết thúc. " * 100)
+    marked = fts.OPEN_MARK.join(fts.fold(body).split("cong doan", 1))
+    marked = marked.replace(fts.OPEN_MARK, fts.OPEN_MARK + "cong doan" + fts.CLOSE_MARK, 1)
+    snippet = fts.snippet(body, marked, width=80)
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert fts.OPEN_MARK + "Công đoàn" + fts.CLOSE_MARK in snippet
+    assert len(snippet) < 100
+
+
+def test_date_bounds_use_the_local_date(archive):
+    # doi-moi was published 2023-12-01 07:29 local = 2023-12-01 00:29 UTC.
+    assert urls(fts.search(archive.db, "doi", since="2023-12-01")[0]) == ["doi-moi"]
+    assert urls(fts.search(archive.db, "doi", until="2023-11-30")[0]) == ["doi-bong"]
+
+
+# ----------------------------------------------------------------- in sync
+def test_update_replaces_the_indexed_text(archive):
+    old = ARTICLES[0]
+    new = fetched("cong-doan", "Công đoàn cơ sở ra mắt", "Nội dung đã sửa: hội nghị tổng kết.")
+    assert archive.save_article(new) == "updated"
+    assert fts.search(archive.db, "nhiem ky")[1] == 0
+    assert urls(fts.search(archive.db, "tong ket")[0]) == ["cong-doan"]
+    assert archive.save_article(new) == "unchanged"
+    counts = archive.db.execute("select (select count(*) from articles_fts), "
+                                "(select count(*) from articles_fts_map), "
+                                "(select count(*) from articles)").fetchone()
+    assert counts == (len(ARTICLES), len(ARTICLES), len(ARTICLES))
+    assert old.article.url in archive.known_urls()
+
+
+def test_rowids_stay_put_when_an_article_is_fetched_again(archive):
+    before = dict(archive.db.execute("select url, rowid from articles").fetchall())
+    for item in ARTICLES:
+        assert archive.save_article(item) == "unchanged"
+    assert dict(archive.db.execute("select url, rowid from articles").fetchall()) == before
+
+
+def test_plain_sqlite_clients_can_search(archive):
+    """No custom function needed: the sqlite3 module alone, as Datasette or the CLI would."""
+    conn = sqlite3.connect(archive.path)
+    sql = ("select a.url from articles a where a.rowid in "
+           "(select rowid from articles_fts where articles_fts match ?)")
+    for query, slug in [('"cong" "doan"', "cong-doan"), ('"Công" "đoàn"', "cong-doan"),
+                        ('"doi" "moi"', "doi-moi"), ('"Đổi" "mới"', "doi-moi")]:
+        found = {r[0] for r in conn.execute(sql, [query])}
+        assert BASE + slug + ".html" in found, query
+    conn.close()
+
+
+def test_out_of_band_writes_are_repaired_on_open(tmp_path):
+    path = tmp_path / "archive.db"
+    archive = Archive(path)
+    for item in ARTICLES:
+        archive.save_article(item)
+    archive.close()
+    # Behind the archive's back: a row replaced (new rowid, new text), one
+    # deleted, one inserted, as a script with sqlite-utils might do.
+    conn = sqlite3.connect(path)
+    with conn:
+        row = conn.execute("select * from articles where url like '%covid%'").fetchone()
+        names = [d[0] for d in conn.execute("select * from articles limit 0").description]
+        record = dict(zip(names, row))
+        record.update(body_text="Tiêm phòng cúm mùa.", content_hash="changed")
+        conn.execute("delete from articles where url = ?", [record["url"]])
+        conn.execute(f"insert into articles ({', '.join(names)}) values ({', '.join('?' * len(names))})",
+                     list(record.values()))
+        conn.execute("delete from articles where url like '%doi-bong%'")
+        conn.execute("insert into articles (url, title, body_text, kind) values (?, ?, ?, 'article')",
+                     [BASE + "moi.html", "Tin mới", "Khánh thành nhà văn hóa công nhân."])
+    conn.close()
+    archive = Archive(path)
+    try:
+        assert urls(fts.search(archive.db, "cum mua")[0]) == ["covid"]
+        assert fts.search(archive.db, "vung xanh")[1] == 0
+        assert fts.search(archive.db, "bong chuyen")[1] == 0
+        assert urls(fts.search(archive.db, "nha van hoa")[0]) == ["moi"]
+        assert fts.sync(archive.db) == (0, 0)
+    finally:
+        archive.close()
+
+
+def test_vacuum_renumbering_is_repaired(tmp_path):
+    path = tmp_path / "archive.db"
+    archive = Archive(path)
+    for item in ARTICLES:
+        archive.save_article(item)
+    # Make holes so that VACUUM has rowids to close up.
+    archive.db.execute("delete from articles where url like '%cong-doan%'")
+    archive.db.conn.commit()
+    archive.db.execute("VACUUM")
+    archive.close()
+    archive = Archive(path)
+    try:
+        joined = archive.db.execute(
+            "select count(*) from articles a join articles_fts f on f.rowid = a.rowid "
+            "where f.title = a.title").fetchone()[0]
+        assert joined == archive.article_count() == len(ARTICLES) - 1
+        assert urls(fts.search(archive.db, "doi moi")[0]) == ["doi-moi"]
+    finally:
+        archive.close()
+
+
+def test_rebuild_matches_incremental_index(archive):
+    before = archive.db.execute("select rowid, * from articles_fts order by rowid").fetchall()
+    assert fts.rebuild(archive.db) == len(ARTICLES)
+    after = archive.db.execute("select rowid, * from articles_fts order by rowid").fetchall()
+    assert after == before
+
+
+def test_images_do_not_disturb_the_index(tmp_path):
+    archive = Archive(tmp_path / "a.db")
+    item = fetched("anh", "Ảnh hoạt động", "Nội dung có ảnh.",
+                   images=[Image(url=BASE + "a.jpg", caption="Đồng chí phát biểu")])
+    archive.save_article(item)
+    assert urls(fts.search(archive.db, "noi dung")[0]) == ["anh"]
+    archive.close()
