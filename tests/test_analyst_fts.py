@@ -121,6 +121,8 @@ def test_phrase_and_prefix(archive):
 
 def test_title_hits_rank_first(tmp_path):
     archive = Archive(tmp_path / "rank.db")
+    for item in ARTICLES:  # bm25 needs a corpus where the words are rare
+        archive.save_article(item)
     archive.save_article(fetched("tong-hop", "Tin tổng hợp tuần",
                                  "Nhiều hoạt động trong tuần, trong đó có hội thi an toàn vệ sinh."))
     archive.save_article(fetched("hoi-thi", "Hội thi an toàn vệ sinh viên giỏi",
