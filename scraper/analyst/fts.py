@@ -254,15 +254,19 @@ def snippet(original: str, marked_folded: str, width: int = 220) -> str:
     spans = _spans(marked_folded or "")
     if spans and spans[-1][1] > len(original):  # not aligned: should not happen
         spans = []
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:  # "[Công] [đoàn]" reads better as "[Công đoàn]"
+    # "[Công] [đoàn]" reads better as "[Công đoàn]"; a run of several words
+    # (the phrase typed) weighs more than scattered single words.
+    merged: list[list[int]] = []  # [start, end, words]
+    for s, e in spans:
         if merged and not original[merged[-1][1]:s].strip():
-            merged[-1] = (merged[-1][0], e)
+            merged[-1][1:] = [e, merged[-1][2] + 1]
         else:
-            merged.append((s, e))
-    spans = merged
+            merged.append([s, e, 1])
+    spans = [(s, e) for s, e, _ in merged]
     if spans:
-        best = max(spans[:200], key=lambda s: sum(1 for t in spans if s[0] <= t[0] < s[0] + width))
+        def weight(first):
+            return sum(n * n for s, _, n in merged if first[0] <= s < first[0] + width)
+        best = max(merged[:200], key=weight)
         start = max(0, best[0] - width // 5)
     else:
         start = 0

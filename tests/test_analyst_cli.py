@@ -1,0 +1,311 @@
+"""The analysts' commands for real: the mirror crawled once into a SQLite file,
+then search, export, report (rendered by headless Chromium) and browse
+(Datasette in a subprocess) run against it as subprocesses."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections import Counter
+
+import pytest
+
+from scraper.mirror.server import MirrorServer
+from scraper.mirror.site import build_site
+
+from .conftest import ROOT
+
+COMMANDS = ["search", "export", "browse", "report"]
+
+
+def cli(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "scraper", *map(str, args)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("analyst") / "archive.db"
+    with MirrorServer(build_site()) as server:
+        done = cli("crawl", "--base-url", server.url, "--db", path,
+                   "--delay", "0", "--concurrency", "8", "--quiet", timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return path
+
+
+def rows(path, sql, params=()):
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command):
+    done = cli(command, "--help")
+    assert done.returncode == 0
+    assert f"Example: python -m scraper {command}" in done.stdout
+    assert "--db" in done.stdout
+
+
+def test_read_commands_refuse_a_missing_archive(tmp_path):
+    missing = tmp_path / "nope.db"
+    for args in (["search", "x"], ["export", "--format", "csv", "-o", tmp_path / "x.csv"],
+                 ["report", "-o", tmp_path / "r.html"]):
+        done = cli(*args, "--db", missing)
+        assert done.returncode != 0 and "no archive at" in done.stderr
+    assert not missing.exists()
+
+
+# ------------------------------------------------------------------- search
+def test_search_prints_title_date_url_and_snippet(db):
+    done = cli("search", "cong", "doan", "--db", db, "--limit", 3)
+    assert done.returncode == 0, done.stderr
+    blocks = done.stdout.strip().split("\n\n")
+    hits, summary = blocks[:-1], blocks[-1]
+    assert len(hits) == 3
+    total = rows(db, "select count(*) n from articles where title like '%công đoàn%' "
+                     "or body_text like '%công đoàn%'")[0]["n"]
+    assert summary == f"3 of {total} matches for 'cong doan'"
+    for n, block in enumerate(hits, 1):
+        title, meta, url, snippet = block.split("\n")
+        [row] = rows(db, "select * from articles where url = ?", [url.strip()])
+        assert title == f"{n}. {row['title']}"
+        assert meta.strip().startswith(row["published_date"])
+        assert re.search(r"\[[Cc]ông đoàn\]", snippet), snippet
+
+
+def test_search_without_diacritics_finds_the_seed_article_first(db):
+    for query in (["doi", "moi"], ["Đổi mới"], ["DOI MOI"]):
+        done = cli("search", *query, "--db", db, "--json")
+        result = json.loads(done.stdout)
+        assert result["hits"][0]["title"].startswith("Diễn đàn chuyên đề: Đổi mới"), query
+        assert "[Đổi mới]" in result["hits"][0]["snippet"]
+
+
+def test_search_json_fields_and_date_bounds(db):
+    done = cli("search", "lao dong", "--db", db, "--json", "--limit", 100,
+               "--since", "2024", "--until", "2024-06")
+    result = json.loads(done.stdout)
+    assert result["total"] == len(result["hits"]) > 0
+    for hit in result["hits"]:
+        assert {"url", "title", "published_at", "published_date", "snippet", "score"} <= set(hit)
+        assert "2024-01-01" <= hit["published_date"] <= "2024-06-30"
+    assert [h["score"] for h in result["hits"]] == sorted((h["score"] for h in result["hits"]),
+                                                          reverse=True)
+
+
+@pytest.mark.parametrize("query", ['"cong doan', "cong-doan", "(doan", "to chuc: cong doan)",
+                                   "NEAR(a b)", "-", "*", "AND OR NOT"])
+def test_search_never_crashes_on_fts_syntax(db, query):
+    done = cli("search", query, "--db", db)
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr
+    assert "match" in done.stdout.splitlines()[-1]
+
+
+def test_search_rejects_bad_dates(db):
+    done = cli("search", "x", "--db", db, "--since", "2024-13")
+    assert done.returncode == 2 and "'2024-13'" in done.stderr
+
+
+def test_search_rebuild(db):
+    before = cli("search", "cong doan", "--db", db, "--json").stdout
+    done = cli("search", "--rebuild", "--db", db)
+    assert done.returncode == 0 and "rebuilt" in done.stderr
+    assert cli("search", "cong doan", "--db", db, "--json").stdout == before
+
+
+# ------------------------------------------------------------------- export
+def test_export_csv_opens_in_spreadsheets(db, tmp_path):
+    out = tmp_path / "articles.csv"
+    done = cli("export", "--db", db, "--format", "csv", "-o", out)
+    assert done.returncode == 0, done.stderr
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfurl,title,published_date,")  # UTF-8 BOM
+    assert raw.split(b"\n", 1)[0].endswith(b"\r")  # CRLF rows; cells keep their own \n
+    records = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    archived = {r["url"]: r for r in rows(db, "select * from articles")}
+    assert len(records) == len(archived) and f"{len(records)} articles" in done.stderr
+    for record in records:
+        row = archived[record["url"]]
+        assert record["title"] == row["title"]
+        assert record["body_text"] == row["body_text"]  # multi-line cells survive
+        images = [i["url"] for i in rows(db, "select url from images where article_url = ? "
+                                             "order by position", [row["url"]])]
+        assert record["image_urls"].split("\n") == (images or [""])
+    assert "body_html" not in records[0]
+
+
+def test_export_jsonl_nests_images_and_attachments(db, tmp_path):
+    out = tmp_path / "articles.jsonl"
+    assert cli("export", "--db", db, "--format", "jsonl", "-o", out).returncode == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == len(rows(db, "select url from articles"))
+    with_attachments = 0
+    for record in records:
+        assert "body_html" not in record
+        images = rows(db, "select position, url, caption, alt from images "
+                          "where article_url = ? order by position", [record["url"]])
+        assert record["images"] == images
+        assert len(record["images"]) == record["image_count"]
+        attachments = rows(db, "select position, url, text, kind from attachments "
+                               "where article_url = ? order by position", [record["url"]])
+        assert record["attachments"] == attachments
+        with_attachments += bool(attachments)
+    assert with_attachments > 0
+    dated = [r["published_at"] for r in records if r["published_at"]]
+    assert dated == sorted(dated)
+
+
+def test_export_filters(db, tmp_path):
+    out = tmp_path / "f.jsonl"
+
+    def export(*args):
+        assert cli("export", "--db", db, "--format", "jsonl", "-o", out, *args).returncode == 0
+        return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+    by_category = export("--category", "hoat dong CONG DOAN")
+    expected = rows(db, "select count(*) n from articles where category = 'Hoạt động Công đoàn'")
+    assert len(by_category) == expected[0]["n"] > 0
+    assert {r["category"] for r in by_category} == {"Hoạt động Công đoàn"}
+    [seed] = export("--author", "Bui Thanh Thuy")
+    assert seed["author"] == "Bùi Thanh Thủy" and len(seed["images"]) == 1
+    march = export("--since", "2024-03", "--until", "2024-03")
+    assert march and all(r["published_date"].startswith("2024-03") for r in march)
+    assert export("--html", "--since", "2024-03-01", "--until", "2024-03-31")[0]["body_html"]
+
+
+def test_export_to_stdout(db):
+    done = cli("export", "--db", db, "--format", "csv", "-o", "-", "--since", "2024-12")
+    assert done.returncode == 0
+    assert done.stdout.startswith("url,title,")  # no BOM on a pipe
+
+
+# -------------------------------------------------------------------- views
+def test_views_answer_the_common_questions(db):
+    articles = rows(db, "select * from articles where kind = 'article'")
+    per_month = Counter(a["published_date"][:7] for a in articles)
+    assert {r["month"]: r["articles"] for r in rows(db, "select * from articles_per_month")} \
+        == dict(per_month)
+    per_category = Counter(a["category"] for a in articles)
+    assert {r["category"]: r["articles"] for r in rows(db, "select * from articles_per_category")} \
+        == dict(per_category)
+    per_author = Counter(a["author"] for a in articles)
+    assert {r["author"]: r["articles"] for r in rows(db, "select * from articles_per_author")} \
+        == dict(per_author)
+    coverage = {r["field"]: r for r in rows(db, "select * from field_coverage")}
+    assert coverage["title"]["percent"] == 100.0
+    assert coverage["author"]["filled"] == sum(1 for a in articles if a["author"])
+    assert coverage["images"]["filled"] == sum(1 for a in articles if a["image_count"])
+
+
+# ------------------------------------------------------------------- report
+def test_report_is_self_contained_and_draws_its_chart(db, tmp_path):
+    out = tmp_path / "report.html"
+    done = cli("report", "--db", db, "-o", out)
+    assert done.returncode == 0, done.stderr
+    page = out.read_text(encoding="utf-8")
+    for external in ("<link", " src=", "url(", "@import", "<iframe", "<img"):
+        assert external not in page, external
+    top = rows(db, "select author from articles_per_author where author is not null limit 1")
+    assert f"<td>{top[0]['author']}</td>" in page
+    months = rows(db, "select * from articles_per_month")
+    assert f"<td>{months[0]['month']}</td>" in page
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("chromium not installed: `make chromium` installs it")
+    profile = tmp_path / "chromium-profile"
+    dom = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", "--disable-default-apps", "--disable-extensions",
+         f"--user-data-dir={profile}", "--dump-dom", out.as_uri()],
+        capture_output=True, text=True, timeout=60,
+    ).stdout
+    bars = re.findall(r'<rect class="bar"[^>]*data-month="([\d-]+)" data-count="(\d+)"', dom)
+    first, last = months[0]["month"], months[-1]["month"]
+    span = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:]) - int(first[5:]) + 1
+    assert len(bars) == span  # one bar per month, empty months included
+    assert {m: int(c) for m, c in bars if int(c)} == {r["month"]: r["articles"] for r in months}
+    assert f'data-drawn="{span}"' in dom
+
+
+# ------------------------------------------------------------------- browse
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def datasette(db):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "scraper", "browse", "--db", str(db),
+                             "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/-/versions.json", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    pytest.fail("datasette did not start:\n" + proc.stdout.read())
+                time.sleep(0.2)
+        yield base + "/" + db.stem
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def get(url, **params):
+    with urllib.request.urlopen(url + "?" + urllib.parse.urlencode(params), timeout=10) as r:
+        return json.load(r)
+
+
+def test_datasette_searches_with_and_without_diacritics(db, datasette):
+    expected = json.loads(cli("search", "cong doan", "--db", db, "--json").stdout)["total"]
+    for query in ("cong doan", "Công đoàn", "CÔNG ĐOÀN"):
+        found = get(datasette + "/articles.json", _search=query, _shape="objects", _size=100)
+        assert found["filtered_table_rows_count"] == expected, query
+    seed = get(datasette + "/articles.json", _search="doi moi thi dua yeu nuoc", _shape="array")
+    assert any(r["title"].startswith("Diễn đàn chuyên đề") for r in seed)
+
+
+def test_datasette_facets_and_canned_queries(db, datasette):
+    table = get(datasette + "/articles.json", _shape="objects", _size=0)
+    facets = table["facet_results"]
+    assert {"category", "author", "published_date"} <= set(facets)
+    counted = {f["value"]: f["count"] for f in facets["category"]["results"]}
+    expected = {r["category"]: r["n"] for r in rows(
+        db, "select category, count(*) n from articles where category is not null group by category")}
+    assert counted == expected
+    hits = get(datasette + "/search.json", q="doi moi", _shape="array")
+    assert hits[0]["title"].startswith("Diễn đàn chuyên đề")
+    assert get(datasette + "/search.json", q="", _shape="array") == []
+    months = get(datasette + "/articles_per_month.json", _shape="array")
+    assert sum(m["articles"] for m in months) == len(rows(db, "select 1 from articles where kind = 'article'"))
+    info = get(datasette + ".json")
+    hidden = {t["name"] for t in info["tables"] if t["hidden"]}
+    assert {"articles_fts", "articles_fts_map"} <= hidden
+    assert {"articles_per_month", "field_coverage"} <= {v["name"] for v in info["views"]}
