@@ -43,6 +43,9 @@ MAP_SQL = (
 # bm25 weights per column: title, body_text, title_folded, body_folded. Our
 # queries only look at the folded columns; a hit in the title counts more.
 BM25_WEIGHTS = (0.0, 0.0, 8.0, 1.0)
+# The table's default `rank`, for other clients' `ORDER BY rank` (Datasette's
+# canned search), whose words may match either copy of the text.
+DEFAULT_RANK = "bm25(8.0, 1.0, 8.0, 1.0)"
 
 OPEN_MARK, CLOSE_MARK = "\x02", "\x03"  # never in archived text (clean() keeps no C0 controls)
 _NON_WORD = re.compile(r"[^\w]+")
@@ -96,9 +99,16 @@ def ensure(db) -> None:
         db.execute(f"DROP TABLE IF EXISTS {MAP_TABLE}")
         db.execute(FTS_SQL)
         db.execute(MAP_SQL)
+    rank = db.execute(f"SELECT v FROM {FTS_TABLE}_config WHERE k = 'rank'").fetchone()
+    if rank is None or rank[0] != DEFAULT_RANK:
+        _set_rank(db)
     views.ensure(db)
     if db["articles"].exists():
         sync(db)
+
+
+def _set_rank(db) -> None:
+    db.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('rank', ?)", [DEFAULT_RANK])
 
 
 def index(db, url: str) -> None:
@@ -158,6 +168,7 @@ def rebuild(db) -> int:
         db.execute(f"DROP TABLE IF EXISTS {MAP_TABLE}")
         db.execute(FTS_SQL)
         db.execute(MAP_SQL)
+        _set_rank(db)
         urls = [r[0] for r in db.execute("SELECT url FROM articles ORDER BY rowid")]
         for url in urls:
             index(db, url)
