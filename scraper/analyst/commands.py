@@ -43,7 +43,7 @@ def cmd_search(args) -> int:
     Words must all occur; "quoted words" must occur together; a trailing *
     matches a prefix (thi*). Other punctuation is taken as plain text.
     Dates are local publication dates (GMT+07), inclusive; YYYY or YYYY-MM
-    stand for the whole year or month.
+    stand for the whole year or month. Exit status 1 when nothing matches.
 
     Example: python -m scraper search "doi moi" --since 2023-06 --limit 5
              python -m scraper search --rebuild
@@ -90,8 +90,9 @@ def cmd_export(args) -> int:
     CSV is UTF-8 with a byte-order mark and CRLF line ends, so that Excel and
     LibreOffice open Vietnamese text correctly; images and attachments are
     one cell each, URLs one per line. JSON Lines has one article per line with
-    its images and attachments nested. Dates are local (GMT+07), inclusive;
-    --category and --author match whole names, ignoring case and diacritics.
+    its images and attachments nested (-o - writes to stdout, CSV without the
+    BOM). Dates are local (GMT+07), inclusive; --category and --author match
+    whole names, ignoring case and diacritics.
 
     Example: python -m scraper export --format csv --since 2024 -o articles-2024.csv
              python -m scraper export --format jsonl --author "Bùi Thanh Thủy" -o -
