@@ -61,3 +61,33 @@ def is_gone_redirect(original: str, final: str) -> bool:
     final_path = urlsplit(final).path.rstrip("/").lower()
     original_path = urlsplit(original).path.rstrip("/")
     return bool(original_path) and (final_path in ("", "/index.html", "/index.php") or "notfound" in final_path or "404" in final_path)
+
+
+# Listing pagination in the forms SITE_NOTES lists: /<cat>/trang-N.html, ?page=N.
+_PAGE_PATH = re.compile(r"/trang-(\d+)(?:\.html?)?$", re.I)
+_PAGE_QUERY = re.compile(r"(?:^|&)(?:page|p|trang|pg)=(\d+)(?:&|$)", re.I)
+_NEXT_TEXT = re.compile(r"^(»|›|>|>>|trang sau|tiếp|tiếp theo|sau|next)$", re.I)
+
+
+def page_number(url: str) -> int | None:
+    """The listing page number a URL asks for, or None if it is no pager URL."""
+    parts = urlsplit(url)
+    m = _PAGE_PATH.search(parts.path) or _PAGE_QUERY.search(parts.query)
+    return int(m.group(1)) if m else None
+
+
+def listing_key(url: str) -> str:
+    """The listing a pager URL belongs to: /tin-tuc/trang-3.html -> /tin-tuc."""
+    parts = urlsplit(url)
+    path = _PAGE_PATH.sub("", parts.path)
+    path = re.sub(r"\.html?$", "", path, flags=re.I)
+    return path.rstrip("/") or "/"
+
+
+def is_next_page(link_url: str, link_text: str, current_url: str) -> bool:
+    """True for the link to the page right after `current_url` in its listing."""
+    target = page_number(link_url)
+    if target is None or listing_key(link_url) != listing_key(current_url):
+        return False
+    current = page_number(current_url) or 1
+    return target == current + 1 or (bool(_NEXT_TEXT.match(link_text.strip())) and target > current)

@@ -76,6 +76,8 @@ def _article(doc: PageDoc) -> Article | None:
     link_chars = sum(b.link_chars for b in blocks)
     if not blocks or link_chars > 0.4 * text_chars:
         return None
+    if _is_headline_list(doc, container, start, end, text_chars):
+        return None
     has_date = anchors.date is not None
     if text_chars < (MIN_ARTICLE_CHARS if has_date else MIN_PAGE_CHARS) or not anchors.title:
         return None
@@ -100,6 +102,24 @@ def _article(doc: PageDoc) -> Article | None:
         images=images,
         attachments=attachments,
     )
+
+
+MIN_HEADLINES = 5
+HEADLINE_SHARE = 0.25
+
+
+def _is_headline_list(doc: PageDoc, container, start, end, text_chars: int) -> bool:
+    """A listing: several headline-length links to other pages make up a fair
+    share of the text (item descriptions keep plain link density low)."""
+    headlines = set()
+    chars = 0
+    for a in container.iter("a"):
+        pos = doc.order.get(a, 0)
+        text = clean(a.text_content())
+        if start < pos <= end and len(text) >= 20 and not doc.is_chrome(a, stop=container):
+            headlines.add(a.get("href"))
+            chars += len(text)
+    return len(headlines) >= MIN_HEADLINES and chars >= HEADLINE_SHARE * text_chars
 
 
 def _end_pos(doc: PageDoc, container, blocks) -> int:

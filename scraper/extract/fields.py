@@ -106,7 +106,9 @@ def dateline_candidates(doc: PageDoc) -> list[tuple[Block, ParsedDate]]:
         text = block.text
         if len(text) > 160 or block.link_chars > len(text) / 2:
             continue
-        if not DATE_HINT.search(text) or _residue(text) > DATELINE_MAX_RESIDUE:
+        residue = _residue(text)
+        # A dateline names itself ("Cập nhật", a weekday, a time) or is a bare date.
+        if residue > DATELINE_MAX_RESIDUE or not (DATE_HINT.search(text) or residue <= 2):
             continue
         parsed = parse_date(text)
         if parsed and not doc.is_chrome(block.el):
@@ -135,6 +137,16 @@ def _heading_like(doc: PageDoc, block: Block) -> bool:
     return False
 
 
+TITLE_SEPARATORS = re.compile(r"\s*(?:\|+|::+\.?|\.::+|»|«|\s[-–—]\s)\s*")
+
+
+def _title_variants(meta_title: str) -> list[str]:
+    """A <title> often wraps the headline in the site's name: try the parts."""
+    variants = [SITE_SUFFIX.sub("", meta_title)]
+    variants += [p for p in TITLE_SEPARATORS.split(meta_title) if len(p) >= TITLE_MIN]
+    return [v for v in variants if v]
+
+
 def _same_title(a: str, b: str) -> bool:
     fa, fb = fold(a), fold(b)
     return bool(fa and fb) and (fa == fb or fb.startswith(fa) or fa.startswith(fb))
@@ -147,10 +159,11 @@ def find_anchors(doc: PageDoc) -> Anchors:
     headings = [b for b in doc.blocks if _heading_like(doc, b) and not doc.is_chrome(b.el)]
     title_block = None
     if meta_title:
-        stripped = SITE_SUFFIX.sub("", meta_title)
-        for block in headings + [b for b in doc.blocks if len(b.text) <= TITLE_MAX]:
-            if _same_title(block.text, stripped) and not doc.is_chrome(block.el):
-                title_block = block
+        candidates = headings + [b for b in doc.blocks if len(b.text) <= TITLE_MAX]
+        for wanted in _title_variants(meta_title):  # most specific first
+            title_block = next((b for b in candidates if _same_title(b.text, wanted)
+                                and not doc.is_chrome(b.el)), None)
+            if title_block is not None:
                 break
     if title_block is None:
         for xp in TITLE_SELECTORS:
@@ -360,7 +373,7 @@ def extract_images(doc: PageDoc, container, blocks: list[Block], start: int, end
     images: list[Image] = []
     caption_blocks = set()
     seen = set()
-    for img in container.iter("img"):
+    for img in container.iter("img", "amp-img"):
         pos = doc.order.get(img, 0)
         if pos <= start or pos > end or doc.is_chrome(img, stop=container) or _is_icon(img):
             continue
@@ -379,12 +392,38 @@ def extract_images(doc: PageDoc, container, blocks: list[Block], start: int, end
     return images, caption_blocks
 
 
+def _attachment_boxes(doc: PageDoc, container):
+    """The body container, then the blocks right after it ("File đính kèm"
+    boxes), up to the first piece of chrome or related list."""
+    yield container
+    node = container
+    while node is not None and node.getparent() is not None:
+        for sibling in node.itersiblings():
+            if not isinstance(sibling.tag, str):
+                continue
+            text = clean(sibling.text_content())
+            if doc.is_chrome(sibling) or STOP_RE.match(text):
+                return
+            if sibling.find(".//a") is not None or sibling.tag == "a":
+                yield sibling
+        if node.getparent().tag in ("body", "html") or len(node.getparent()) > 1:
+            return
+        node = node.getparent()
+
+
 def extract_attachments(doc: PageDoc, container, start: int, end: int) -> list[Attachment]:
     found: list[Attachment] = []
     seen = set()
-    for el in container.iter("a", "iframe"):
+    after = set()
+    elements = []
+    for box in _attachment_boxes(doc, container):
+        for el in box.iter("a", "iframe"):
+            elements.append(el)
+            if box is not container:
+                after.add(el)
+    for el in elements:
         pos = doc.order.get(el, 0)
-        if pos <= start or pos > end or doc.is_chrome(el, stop=container):
+        if el not in after and (pos <= start or pos > end or doc.is_chrome(el, stop=container)):
             continue
         raw = el.get("href") if el.tag == "a" else el.get("src")
         url = doc.resolve(raw)

@@ -32,19 +32,21 @@ CHROME_RE = re.compile(
     r"slide|slider|slideshow|carousel|marquee|breadcrumbs?|share|sharing|social|"
     r"related|other|others|tin-?khac|tinkhac|lien-?quan|comment|comments|binh-?luan|"
     r"widget|advert|ads|quang-?cao|logo|copyright|top-?news|most-?view|xem-?nhieu|"
-    r"tin-?moi|tinmoi|box-?right|right-?col|col-?right|sidebar-?right|left-?col|"
-    r"col-?left|tags?|keywords?|print|toolbar|pagination|paging|phan-?trang|"
+    r"tin-?moi|tinmoi|box-?right|right-?col|col-?right|sidebar-?right|tags?|keywords?|print|toolbar|pagination|paging|phan-?trang|"
     r"search|tim-?kiem|login|thumb|thumbnails?|list-?news|news-?list|hotline|"
     r"weblink|lien-?ket|counter|thong-?ke|truy-?cap|calendar|poll)($|[\s_\-])",
     re.I,
 )
 
 
+WRAPPER_SHARE = 0.45
+
+
 @dataclass
 class Block:
     el: etree._Element
     text: str  # the block's own text, <br> kept as "\n"
-    pos: int  # document order of the element
+    pos: float  # document order of where the text starts
     link_chars: int  # characters of that text inside <a>
 
 
@@ -59,6 +61,8 @@ class PageDoc:
     meta: dict[str, str] = field(default_factory=dict)
     canonical: str | None = None
     _chrome: dict = field(default_factory=dict)
+    sizes: dict = field(default_factory=dict)  # element -> characters of text inside
+    total: int = 1
 
     def is_chrome(self, el, stop=None) -> bool:
         """True when `el` or an ancestor (up to `stop`) is site furniture."""
@@ -74,11 +78,13 @@ class PageDoc:
             tag = node.tag if isinstance(node.tag, str) else ""
             if tag in ("body", "html"):
                 break
-            if tag in CHROME_TAGS or CHROME_RE.search(
+            if tag in CHROME_TAGS or (CHROME_RE.search(
                 (node.get("class") or "") + " " + (node.get("id") or "")
-            ):
+            ) and self.sizes.get(node, 0) < WRAPPER_SHARE * self.total):
+                # A class name is a hint, not proof: an element holding most of
+                # the page's text is a wrapper ("col-left", "main-box") whatever
+                # it is called.
                 result = True
-                chain_result_from = node
                 break
             node = node.getparent()
         if stop is None:
@@ -123,7 +129,20 @@ def parse(html: str | bytes, url: str) -> PageDoc:
                   jsonld=jsonld, meta=meta,
                   canonical=urljoin(base_url, canonical) if canonical else None)
     doc.blocks = _blocks(root, order)
+    doc.sizes = _sizes(root)
+    body = root.find("body")
+    doc.total = max(1, doc.sizes.get(body if body is not None else root, 1))
     return doc
+
+
+def _sizes(root) -> dict:
+    sizes = {}
+    for el in reversed(list(root.iter())):
+        n = len((el.text or "").strip())
+        for child in el:
+            n += sizes.get(child, 0) + len((child.tail or "").strip())
+        sizes[el] = n
+    return sizes
 
 
 def _jsonld(root) -> list[dict]:
@@ -155,52 +174,79 @@ def _meta(root) -> dict[str, str]:
     return meta
 
 
-def _own_text(el) -> tuple[str, int]:
-    """Text that belongs to `el` itself, not to nested blocks; <br> -> newline."""
-    parts: list[str] = []
-    link_chars = 0
-    if el.text:
-        parts.append(el.text)
-    for child in el:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag == "br":
-            parts.append("\n")
-        elif tag in BLOCK_TAGS:
-            parts.append("\n")
-        elif tag:
-            inner = _inline_text(child)
-            parts.append(inner)
-            if tag == "a" or child.find(".//a") is not None:
-                link_chars += len(inner.strip())
-        if child.tail:
-            parts.append(child.tail)
-    raw = "".join(parts)
-    lines = [clean(line) for line in raw.split("\n")]
-    return "\n".join(line for line in lines if line), link_chars
+class _Runs:
+    """Collects the text runs of a page: maximal stretches of inline content
+    between block boundaries, split again at blank lines (<br><br>), each
+    attributed to its nearest block ancestor and placed in document order."""
+
+    def __init__(self, order):
+        self.order = order
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.pos: float | None = None
+        self.owner = None
+        self.pending_breaks = 0
+
+    def add(self, text: str | None, pos: float, in_link: bool) -> None:
+        if not text:
+            return
+        if not text.strip():
+            self.parts.append(" ")
+            return
+        if self.pos is None:
+            self.pos = pos
+        self.pending_breaks = 0
+        self.parts.append(text)
+        if in_link:
+            self.link_chars += len(text.strip())
+
+    def line_break(self, pos: float) -> None:
+        self.pending_breaks += 1
+        if self.pending_breaks >= 2:
+            self.flush()  # a blank line ends a paragraph
+        else:
+            self.parts.append("\n")
+
+    def flush(self) -> None:
+        lines = [clean(line) for line in "".join(self.parts).split("\n")]
+        text = "\n".join(line for line in lines if line)
+        if text and self.owner is not None:
+            self.blocks.append(Block(self.owner, text, self.pos, self.link_chars))
+        self.parts, self.link_chars, self.pos, self.pending_breaks = [], 0, None, 0
 
 
-def _inline_text(el) -> str:
-    parts = [el.text or ""]
-    for child in el:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag == "br":
-            parts.append("\n")
-        elif tag in BLOCK_TAGS:
-            parts.append("\n" + _inline_text(child) + "\n")
-        elif tag:
-            parts.append(_inline_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
+def _last_pos(el, order) -> float:
+    last = el
+    for last in el.iter():
+        pass
+    return order[last] + 0.5
 
 
 def _blocks(root, order) -> list[Block]:
-    blocks = []
     body = root.find("body")
-    for el in (body if body is not None else root).iter():
+    runs = _Runs(order)
+
+    def walk(el, owner, in_link):
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag not in BLOCK_TAGS and tag != "body":
-            continue
-        text, link_chars = _own_text(el)
-        if text:
-            blocks.append(Block(el, text, order[el], link_chars))
-    return blocks
+        is_block = tag in BLOCK_TAGS or el is body
+        if is_block:
+            runs.flush()
+            owner = el
+        runs.owner = owner
+        in_link = in_link or tag == "a"
+        runs.add(el.text, order[el] + 0.25, in_link)
+        for child in el:
+            ctag = child.tag if isinstance(child.tag, str) else ""
+            if ctag == "br":
+                runs.line_break(order[child])
+            elif ctag:
+                walk(child, owner, in_link)
+                runs.owner = owner
+            runs.add(child.tail, _last_pos(child, order), in_link)
+        if is_block:
+            runs.flush()
+
+    walk(body if body is not None else root, None, False)
+    runs.flush()
+    return runs.blocks
