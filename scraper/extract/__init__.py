@@ -14,7 +14,7 @@ from ..items import Article
 from . import fields as F
 from .bylines import parse_byline
 from .page import PageDoc, parse
-from .text import clean, fold
+from .text import clean
 
 __all__ = ["Page", "Link", "read_page", "extract_article", "parse"]
 
@@ -55,8 +55,17 @@ def read_page(html: str | bytes, url: str) -> Page:
 
 
 def extract_article(html: str | bytes, url: str) -> Article | None:
-    """The article on the page, or None when the page holds none."""
-    return read_page(html, url).article
+    """The article on the page, or None when the page holds none (links and
+    fingerprint, which only navigation needs, are not computed)."""
+    doc = parse(html, url)
+    if _is_notfound(doc, url):
+        return None
+    return _article(doc)
+
+
+def _is_notfound(doc: PageDoc, url: str) -> bool:
+    title_text = clean(doc.meta.get("<title>") or "")
+    return bool(re.search(r"/notfound\b|/404\b", url) or NOTFOUND_RE.search(title_text))
 
 
 def _article(doc: PageDoc) -> Article | None:
@@ -158,7 +167,7 @@ def _fingerprint(doc: PageDoc, links: list[Link]) -> str:
     """Digits removed, so "week 10" and "week 9" of a calendar, or page 7 and
     page 8 that both show the last listing page, look the same."""
     body = doc.root.find("body")
-    text = fold(body.text_content() if body is not None else "")
+    text = (body.text_content() if body is not None else "").lower()
     hrefs = sorted({re.sub(r"\d+", "#", l.url) for l in links})
     digest = hashlib.sha1(re.sub(r"\d+", "#", text).encode())
     digest.update("\n".join(hrefs).encode())

@@ -147,9 +147,13 @@ def _title_variants(meta_title: str) -> list[str]:
     return [v for v in variants if v]
 
 
-def _same_title(a: str, b: str) -> bool:
-    fa, fb = fold(a), fold(b)
-    return bool(fa and fb) and (fa == fb or fb.startswith(fa) or fa.startswith(fb))
+def _same_folded(fa: str, fb: str) -> bool:
+    """Equal, or one a prefix of the other (a site name appended) while
+    holding most of it: "Hội nghị" alone is not the title "Hội nghị sơ kết…"."""
+    if not fa or not fb:
+        return False
+    short, long_ = sorted((fa, fb), key=len)
+    return long_.startswith(short) and len(short) >= 0.6 * len(long_)
 
 
 def find_anchors(doc: PageDoc) -> Anchors:
@@ -159,9 +163,11 @@ def find_anchors(doc: PageDoc) -> Anchors:
     headings = [b for b in doc.blocks if _heading_like(doc, b) and not doc.is_chrome(b.el)]
     title_block = None
     if meta_title:
-        candidates = headings + [b for b in doc.blocks if len(b.text) <= TITLE_MAX]
+        candidates = [(fold(b.text), b) for b in
+                      headings + [b for b in doc.blocks if len(b.text) <= TITLE_MAX]]
         for wanted in _title_variants(meta_title):  # most specific first
-            title_block = next((b for b in candidates if _same_title(b.text, wanted)
+            fw = fold(wanted)
+            title_block = next((b for fb, b in candidates if _same_folded(fb, fw)
                                 and not doc.is_chrome(b.el)), None)
             if title_block is not None:
                 break

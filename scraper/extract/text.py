@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+_MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 _WS = re.compile(r"[\s\u00a0\u200b\u200c\u200d\ufeff]+")
 
 
@@ -19,5 +20,4 @@ def fold(text: str | None) -> str:
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFD", clean(text).lower())
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return stripped.replace("đ", "d")
+    return _MARKS.sub("", decomposed).replace("đ", "d")
