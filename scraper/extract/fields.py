@@ -59,6 +59,9 @@ PLACEHOLDER_RE = re.compile(r"(^|/)(blank|placeholder|spacer|loading|lazy|pixel|
 LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-lazy", "lazy-src", "data-url", "src")
 SITE_SUFFIX = re.compile(r"\s*[-|–—:]\s*(liên đoàn lao động|ldld|congdoanbackan|công đoàn).*$", re.I)
 TITLE_MIN, TITLE_MAX = 8, 400
+# The site's own name, which <title> and og:title wrap around the headline.
+SITE_NAME = re.compile(r"(liên đoàn lao động|công đoàn|ldld|lđlđ)( tỉnh)?( bắc kạn)?|congdoanbackan(\.org\.vn)?|"
+                       r"cong doan bac kan|trang chủ", re.I)
 
 
 @dataclass
@@ -143,7 +146,8 @@ TITLE_SEPARATORS = re.compile(r"\s*(?:\|+|::+\.?|\.::+|»|«|\s[-–—]\s)\s*")
 def _title_variants(meta_title: str) -> list[str]:
     """A <title> often wraps the headline in the site's name: try the parts."""
     variants = [SITE_SUFFIX.sub("", meta_title)]
-    variants += [p for p in TITLE_SEPARATORS.split(meta_title) if len(p) >= TITLE_MIN]
+    variants += [p for p in TITLE_SEPARATORS.split(meta_title)
+                 if len(p) >= TITLE_MIN and not SITE_NAME.fullmatch(p)]
     return [v for v in variants if v]
 
 
