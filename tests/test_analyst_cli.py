@@ -38,7 +38,7 @@ def db(tmp_path_factory):
     path = tmp_path_factory.mktemp("analyst") / "archive.db"
     with MirrorServer(build_site()) as server:
         done = cli("crawl", "--base-url", server.url, "--db", path,
-                   "--delay", "0", "--concurrency", "8", "--quiet", timeout=300)
+                   "--delay", "0", "--concurrency", "8", "--quiet", timeout=120)  # ~3 s when healthy
     assert done.returncode == 0, done.stderr[-3000:]
     return path
 
