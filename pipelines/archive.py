@@ -75,7 +75,8 @@ class ArchivePipeline:
         )
         row = self.archive.finish_run(
             self.run_id, pages_fetched=stats.get_value("downloader/response_count", 0),
-            exit_status=verdict.exit_status, status=verdict.status, message=verdict.message)
+            exit_status=verdict.exit_status, status=verdict.status, message=verdict.message,
+            not_modified=stats.get_value("archiver/not_modified", 0))
         stats.set_value("archiver/run", row)
         if verdict.exit_status:
             logger.error("run judged failed: %s", verdict.message)

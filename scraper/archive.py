@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from .analyst import fts
+from .capture import ensure_index as ensure_capture_index
 from .items import Article, FetchedArticle, FetchFailure
 
 SCHEMA_VERSION = 1
@@ -26,8 +27,15 @@ ARTICLE_COLUMNS = {
     "author": str, "author_line": str, "source": str, "category": str,
     "description": str, "body_text": str, "body_html": str, "image_count": int,
     "attachment_count": int, "content_hash": str, "version": int,
-    "request_url": str, "final_url": str, "http_status": int, "fetched_at": str,
+    "request_url": str, "final_url": str, "http_status": int, "etag": str,
+    "last_modified": str, "fetched_at": str,
     "first_seen_at": str, "updated_at": str, "run_id": int,
+}
+RUN_COLUMNS = {
+    "id": int, "started_at": str, "finished_at": str, "base_url": str, "mode": str,
+    "pages_fetched": int, "articles_new": int, "articles_updated": int,
+    "articles_unchanged": int, "failures": int, "not_modified": int, "exit_status": int,
+    "status": str, "message": str, "settings_json": str,
 }
 # Fields whose change makes a new version (fetch metadata does not).
 CONTENT_FIELDS = ("title", "published_at", "dateline", "author_line", "source",
@@ -89,13 +97,14 @@ class Archive:
                  "attempts": int, "failed_at": str, "referer": str},
                 pk="id", if_not_exists=True,
             )
-            db["crawl_runs"].create(
-                {"id": int, "started_at": str, "finished_at": str, "base_url": str,
-                 "mode": str, "pages_fetched": int, "articles_new": int,
-                 "articles_updated": int, "articles_unchanged": int, "failures": int,
-                 "exit_status": int, "status": str, "message": str, "settings_json": str},
-                pk="id", if_not_exists=True,
-            )
+            db["crawl_runs"].create(RUN_COLUMNS, pk="id", if_not_exists=True)
+            # Archives made by an older version gain the newer columns.
+            for name, columns in (("articles", ARTICLE_COLUMNS), ("crawl_runs", RUN_COLUMNS)):
+                have = db[name].columns_dict
+                for col, kind in columns.items():
+                    if col not in have:
+                        db[name].add_column(col, kind)
+            ensure_capture_index(db)
             db["run_outcomes"].create(
                 {"run_id": int, "url": str, "outcome": str},
                 pk=("run_id", "url"), if_not_exists=True,
@@ -119,8 +128,9 @@ class Archive:
         return table.last_pk
 
     def finish_run(self, run_id: int, *, pages_fetched: int, exit_status: int,
-                   status: str, message: str = "") -> dict:
+                   status: str, message: str = "", not_modified: int = 0) -> dict:
         counts = self.run_counts(run_id)
+        counts["not_modified"] = not_modified
         with self.db.conn:
             self.db["crawl_runs"].update(run_id, {
                 "finished_at": utc_now(), "pages_fetched": pages_fetched,
@@ -139,13 +149,15 @@ class Archive:
                 "articles_unchanged": row[2] or 0, "failures": failures}
 
     # ----------------------------------------------------------- writes
-    def save_article(self, fetched: FetchedArticle, run_id: int | None = None) -> str:
+    def save_article(self, fetched: FetchedArticle, run_id: int | None = None,
+                     store_raw: bool = True) -> str:
         """Store one fetched article; returns 'new', 'updated' or 'unchanged'."""
         art = fetched.article
         digest = content_hash(art)
         now = fetched.fetched_at or utc_now()
         with self.db.conn:
-            self._store_raw(fetched)
+            if store_raw:
+                self._store_raw(fetched)
             old = self._row(art.url)
             if old is None:
                 outcome, version = "new", 1
@@ -160,6 +172,8 @@ class Archive:
                 "content_hash": digest, "version": version,
                 "request_url": fetched.request_url, "final_url": fetched.final_url,
                 "http_status": fetched.status, "fetched_at": now,
+                "etag": fetched.headers.get("etag"),
+                "last_modified": fetched.headers.get("last-modified"),
                 "first_seen_at": old["first_seen_at"] if old else now,
                 "updated_at": now if outcome != "unchanged" else old["updated_at"],
                 "run_id": run_id,
@@ -228,6 +242,28 @@ class Archive:
     def known_urls(self) -> set[str]:
         return {r[0] for r in self.db.execute("select url from articles")}
 
+    def fetched_before(self) -> set[str]:
+        """Every URL any earlier run fetched: archived pages, captured
+        responses (listings included) and recorded failures."""
+        urls = self.known_urls()
+        urls.update(r[0] for r in self.db.execute("select distinct url from captures"))
+        urls.update(r[0] for r in self.db.execute("select distinct request_url from articles"))
+        urls.update(r[0] for r in self.db.execute("select distinct url from failures"))
+        return urls
+
+    def revalidation_targets(self, days: float) -> list[dict]:
+        """Articles published in the last `days` (by local date), with the
+        validators their last fetch returned."""
+        from datetime import timedelta
+
+        from .dates import LOCAL_TZ
+
+        since = (datetime.now(LOCAL_TZ) - timedelta(days=days)).date().isoformat()
+        return list(self.db.query(
+            "select url, etag, last_modified from articles "
+            "where kind = 'article' and published_date >= ? order by published_date desc",
+            [since]))
+
     def article_count(self) -> int:
         return self.db["articles"].count
 
@@ -239,3 +275,44 @@ def read_raw_pages(db: sqlite_utils.Database):
         "(select id from raw_pages where url = r.url order by last_fetched_at desc, id desc limit 1)"
     ):
         yield row["url"], row["final_url"], row["fetched_at"], gzip.decompress(row["html_gz"])
+
+
+class ArchiveLocked(RuntimeError):
+    pass
+
+
+class RunLock:
+    """One crawl at a time per archive: an exclusive flock on `<db>.lock`.
+    The kernel drops it when the process dies, so a killed run never leaves
+    a stale lock behind."""
+
+    def __init__(self, db_path: str | Path):
+        self.path = Path(str(db_path) + ".lock")
+        self.fh = None
+
+    def acquire(self) -> "RunLock":
+        import fcntl
+        import os
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fh = open(self.path, "a+")
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.fh.seek(0)
+            holder = self.fh.read().strip() or "another process"
+            self.fh.close()
+            self.fh = None
+            raise ArchiveLocked(
+                f"{self.path.with_suffix('')} is being written by {holder}; "
+                "wait for that run to finish (only one crawl per archive at a time)")
+        self.fh.seek(0)
+        self.fh.truncate()
+        self.fh.write(f"pid {os.getpid()} since {utc_now()}\n")
+        self.fh.flush()
+        return self
+
+    def release(self) -> None:
+        if self.fh:
+            self.fh.close()
+            self.fh = None

@@ -34,28 +34,78 @@ def _crawl_settings(args):
 def cmd_crawl(args) -> int:
     """Crawl the site (or a mirror of it) into the SQLite archive.
 
+    The first run fetches everything. Later runs are incremental: they re-read
+    the home page and the first listing pages, stop paging a category once a
+    page holds nothing new, and fetch only articles not yet archived. --full
+    re-fetches everything; --revalidate DAYS re-checks recent articles with
+    conditional requests and keeps every real change as a new version.
+
     Example: python -m scraper crawl --base-url http://127.0.0.1:8000/ --db data/demo.db
     """
     from scrapy.crawler import CrawlerProcess
 
+    from scraper.archive import ArchiveLocked, RunLock
+
+    try:
+        lock = RunLock(args.db).acquire()
+    except ArchiveLocked as exc:
+        print(f"refusing to start: {exc}", file=sys.stderr)
+        return 3
     settings = _crawl_settings(args)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("congdoanbackan")
-    process.crawl(crawler, base_url=args.base_url)
-    process.start()
+    process.crawl(crawler, base_url=args.base_url, mode="full" if args.full else "auto",
+                  revalidate_days=args.revalidate)
+    try:
+        process.start()
+    finally:
+        lock.release()
     run = crawler.stats.get_value("archiver/run")
     if not run:
         print("crawl did not start: see the log above", file=sys.stderr)
         return 2
     print(
-        f"\nrun {run['id']} {run['status']}: {run['pages_fetched']} pages fetched, "
+        f"\nrun {run['id']} ({run['mode']}) {run['status']}: {run['pages_fetched']} pages fetched, "
         f"{run['articles_new']} new, {run['articles_updated']} updated, "
-        f"{run['articles_unchanged']} unchanged, {run['failures']} failures\n"
+        f"{run['articles_unchanged']} unchanged, {run['not_modified']} not modified (304), "
+        f"{run['failures']} failures\n"
         f"archive: {os.path.abspath(args.db)}"
     )
     if run["message"]:
         print(f"why: {run['message']}")
     return int(run["exit_status"] or 0)
+
+
+def cmd_reparse(args) -> int:
+    """Re-extract every article from the stored WARC captures, offline.
+
+    Run it after changing the extractor: changed articles get a new version,
+    unchanged ones stay as they are, and the report lists what changed.
+
+    Example: python -m scraper reparse --db data/archive.db
+    """
+    from scraper.archive import ArchiveLocked, RunLock
+    from scraper.reparse import reparse
+
+    try:
+        lock = RunLock(args.db).acquire()
+    except ArchiveLocked as exc:
+        print(f"refusing to start: {exc}", file=sys.stderr)
+        return 3
+    try:
+        report = reparse(args.db, dry_run=args.dry_run)
+    finally:
+        lock.release()
+    for url, fields in sorted(report.changed.items()):
+        print(f"changed  {url}: {', '.join(fields)}")
+    for url in report.new:
+        print(f"new      {url}")
+    for url, error in sorted(report.errors.items()):
+        print(f"error    {url}: {error}")
+    print(f"{report.captures} captures read, {report.articles} articles: "
+          f"{len(report.changed)} changed, {report.unchanged} unchanged, {len(report.new)} new, "
+          f"{len(report.errors)} unreadable" + (" (dry run: nothing written)" if args.dry_run else ""))
+    return 1 if report.errors else 0
 
 
 DEMO_PORT = 8737  # fixed, so that re-running the demo keeps the same URLs
@@ -113,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="seconds between requests (default 1, with AutoThrottle)")
     crawl.add_argument("--concurrency", type=int, default=None,
                        help="requests at a time per host (default 1)")
+    crawl.add_argument("--full", action="store_true",
+                       help="re-fetch every page, not only what is new")
+    crawl.add_argument("--revalidate", type=float, default=None, metavar="DAYS",
+                       help="re-check articles published in the last DAYS (ETag/If-Modified-Since)")
     crawl.add_argument("--log-file", default=None, help="write the log here instead of stderr")
     crawl.add_argument("--quiet", action="store_true", help="warnings and the summary only")
     crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
@@ -126,6 +180,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=DEMO_PORT,
                       help=f"mirror port (default {DEMO_PORT}; any free port if taken)")
     demo.set_defaults(func=cmd_demo)
+
+    reparse = sub.add_parser("reparse", help="re-extract articles from stored captures",
+                             description=cmd_reparse.__doc__,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+    reparse.add_argument("--db", default=DEFAULT_DB, help=f"archive file (default: {DEFAULT_DB})")
+    reparse.add_argument("--dry-run", action="store_true", help="report only, write nothing")
+    reparse.set_defaults(func=cmd_reparse)
 
     from scraper.analyst import commands as analyst_commands
 

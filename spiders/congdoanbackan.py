@@ -14,8 +14,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scraper.extract import read_page
 from scraper.items import FetchedArticle, FetchFailure
 from scraper.middlewares import RecordedSkip, looks_binary, prefers_utf8
+from scraper.archive import Archive
 from scraper.urls import (DEFAULT_BASE_URL, host_of, is_followable, is_gone_redirect,
-                          normalize, on_host, same_page)
+                          is_next_page, listing_key, normalize, on_host, page_number, same_page)
 
 
 def _now() -> str:
@@ -25,28 +26,66 @@ def _now() -> str:
 class CongdoanbackanSpider(scrapy.Spider):
     name = "congdoanbackan"
 
-    def __init__(self, base_url: str = DEFAULT_BASE_URL, **kwargs):
+    def __init__(self, base_url: str = DEFAULT_BASE_URL, mode: str = "auto",
+                 revalidate_days: str | float | None = None, **kwargs):
         super().__init__(**kwargs)
         self.base_url = base_url if base_url.endswith("/") or "?" in base_url else base_url + "/"
         self.site_host = host_of(self.base_url)
         self.allowed_domains = [self.site_host]
+        if mode not in ("auto", "full", "incremental"):
+            raise ValueError(f"mode must be auto, full or incremental, not {mode!r}")
+        self.mode = mode
+        self.revalidate_days = float(revalidate_days) if revalidate_days not in (None, "") else None
         self.scheduled: set[str] = set()
         self.fingerprints: set[str] = set()
+        self.known_articles: set[str] = set()
+        self.fetched_before: set[str] = set()
+        self.revalidation: list[dict] = []
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         # A chain of pages that bring no new content ends after this many.
         spider.max_barren = crawler.settings.getint("ARCHIVER_MAX_BARREN_CHAIN", 3)
+        db_path = crawler.settings.get("ARCHIVE_DB")
+        if db_path:
+            spider._read_archive(db_path)
+        if spider.mode == "auto":
+            spider.mode = "incremental" if spider.known_articles else "full"
         return spider
+
+    def _read_archive(self, db_path: str) -> None:
+        """What earlier runs already hold decides what this run skips."""
+        archive = Archive(db_path)
+        try:
+            self.known_articles = {normalize(u) for u in archive.known_urls()}
+            self.fetched_before = {normalize(u) for u in archive.fetched_before()}
+            if self.revalidate_days is not None:
+                self.revalidation = archive.revalidation_targets(self.revalidate_days)
+        finally:
+            archive.close()
 
     async def start(self):
         self.scheduled.add(normalize(self.base_url))
         yield scrapy.Request(self.base_url, callback=self.parse, errback=self.on_error)
+        for target in self.revalidation:
+            # Conditional requests: an unchanged article costs the site a 304.
+            headers = {}
+            if target["etag"]:
+                headers["If-None-Match"] = target["etag"]
+            if target["last_modified"]:
+                headers["If-Modified-Since"] = target["last_modified"]
+            self.scheduled.add(normalize(target["url"]))
+            yield scrapy.Request(target["url"], headers=headers, callback=self.parse,
+                                 errback=self.on_error, dont_filter=True,
+                                 meta={"handle_httpstatus_list": [304], "revalidation": True})
 
     # ------------------------------------------------------------ pages
     def parse(self, response):
         stats = self.crawler.stats
+        if response.status == 304:
+            stats.inc_value("archiver/not_modified")
+            return
         if not isinstance(response, TextResponse) or b"html" not in (
             response.headers.get("Content-Type") or b"text/html"
         ):
@@ -57,6 +96,14 @@ class CongdoanbackanSpider(scrapy.Spider):
             stats.inc_value("archiver/binary_as_html")
             yield FetchFailure(url=original, status=response.status,
                                error="binary content served as text/html, not archived",
+                               attempts=response.meta.get("retry_times", 0) + 1,
+                               failed_at=_now(), referer=_referer(response))
+            return
+        markup = response.body.count(b"<")
+        if markup > self.settings.getint("ARCHIVER_MAX_MARKUP", 100_000):
+            stats.inc_value("archiver/skipped/too_much_markup")
+            yield FetchFailure(url=original, status=response.status,
+                               error=f"{markup} tags over ARCHIVER_MAX_MARKUP, not parsed",
                                attempts=response.meta.get("retry_times", 0) + 1,
                                failed_at=_now(), referer=_referer(response))
             return
@@ -73,6 +120,14 @@ class CongdoanbackanSpider(scrapy.Spider):
             yield FetchFailure(url=original, status=response.status, error="gone: not-found page",
                                failed_at=_now(), referer=_referer(response))
             return
+        if page.kind != "article":
+            # Undated pages and listings that repeat one already seen (digits
+            # aside) are a pager past its end or a calendar stepping back a
+            # week: archive at most once, follow nothing from them.
+            if page.fingerprint in self.fingerprints:
+                stats.inc_value("archiver/repeated_pages")
+                return
+            self.fingerprints.add(page.fingerprint)
         if page.article is not None:
             canonical = page.canonical_url
             if canonical and not same_page(canonical, response.url):
@@ -93,14 +148,35 @@ class CongdoanbackanSpider(scrapy.Spider):
             )
         else:
             stats.inc_value("archiver/kind/listing")
-            if page.fingerprint in self.fingerprints:
-                # Same content as a page already seen (digits aside): a pager
-                # past its end, or a calendar stepping back a week.
-                stats.inc_value("archiver/repeated_pages")
-                return
-            self.fingerprints.add(page.fingerprint)
-        links = [l.url for l in page.links]
-        yield from self._schedule(links, response, barren=None, page=page)
+        yield from self._schedule(self._choose_links(page, response), response, barren=None, page=page)
+
+    def _choose_links(self, page, response) -> list[str]:
+        """Full mode follows every link. Incremental mode re-reads the menu and
+        the listings, fetches only what was never fetched before, and pages a
+        listing on only while its current page holds something new."""
+        if self.mode != "incremental":
+            return [link.url for link in page.links]
+        chosen, next_pages, holds_new = [], [], False
+        own_listing = listing_key(response.url)
+        for link in page.links:
+            if not is_followable(link.url, self.site_host):
+                continue
+            key = normalize(link.url)
+            if key in self.known_articles:
+                continue  # archived already; --revalidate re-checks recent ones
+            if page_number(link.url) is not None and listing_key(link.url) == own_listing:
+                if is_next_page(link.url, link.text, response.url):
+                    next_pages.append(link.url)
+            elif key not in self.fetched_before:
+                chosen.append(link.url)
+                holds_new = holds_new or not link.in_chrome
+            elif link.in_chrome:
+                chosen.append(link.url)  # menu targets: category first pages, static pages
+        if holds_new:
+            chosen.extend(next_pages)
+        else:
+            self.crawler.stats.inc_value("archiver/listings_without_news")
+        return chosen
 
     def _schedule(self, urls, response, barren, page=None):
         fresh = []
@@ -113,7 +189,8 @@ class CongdoanbackanSpider(scrapy.Spider):
             self.scheduled.add(key)
             fresh.append(key)
         if barren is None:
-            is_article = page is not None and page.article is not None
+            # Only a dated article proves the chain still leads somewhere.
+            is_article = page is not None and page.kind == "article"
             barren = 0 if is_article or len(fresh) >= 2 else response.meta.get("barren", 0) + 1
         if barren > self.max_barren:
             self.crawler.stats.inc_value("archiver/barren_chains_stopped")

@@ -35,7 +35,7 @@ def crawled(tmp_path_factory):
         first = crawl(server.url, db)
         stats = get_json(server.url + "__mirror/stats")
         manifest = get_json(server.url + "__mirror/manifest.json")
-        second = crawl(server.url, db)
+        second = crawl(server.url, db, "--full")
         yield {"db": db, "first": first, "second": second, "stats": stats,
                "manifest": manifest, "url": server.url}
 

@@ -1,0 +1,177 @@
+"""Web-archive capture: every HTTP response the crawler receives (redirects
+and errors included) goes into gzipped WARC files, indexed in SQLite.
+
+The downloader middleware sits next to the downloader, so it sees responses
+exactly as they came off the wire (still compressed, before redirects are
+followed). Each record is flushed as soon as it is written and indexed only
+after that, so a killed run leaves every indexed record complete.
+"""
+from __future__ import annotations
+
+import io
+import os
+import socket
+from datetime import datetime, timezone
+from http import HTTPStatus
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import sqlite_utils
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+CAPTURE_COLUMNS = {
+    "id": int, "url": str, "fetched_at": str, "http_status": int, "content_type": str,
+    "warc_file": str, "warc_offset": int, "warc_length": int, "record_id": str,
+    "payload_digest": str, "run_started_at": str,
+}
+# Headers that describe the transfer, not the payload we store.
+HOP_HEADERS = {b"transfer-encoding"}
+
+
+def warc_dir_for(db_path: str | Path) -> Path:
+    """WARC files live beside the archive they belong to: data/warc/ by default."""
+    return Path(db_path).resolve().parent / "warc"
+
+
+def ensure_index(db: sqlite_utils.Database) -> None:
+    db["captures"].create(CAPTURE_COLUMNS, pk="id", if_not_exists=True)
+    db["captures"].create_index(["url", "fetched_at"], if_not_exists=True)
+
+
+class WarcCaptureMiddleware:
+    """Downloader middleware: write each response to WARC and index it."""
+
+    def __init__(self, crawler, db_path: str, warc_dir: Path):
+        self.crawler = crawler
+        self.db_path = db_path
+        self.warc_dir = warc_dir
+        self.fh = None
+        self.writer = None
+        self.db = None
+        self.rel_name = ""
+        self.started_at = ""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("WARC_ENABLED", True):
+            raise NotConfigured("WARC_ENABLED is off")
+        db_path = settings.get("ARCHIVE_DB")
+        if not db_path:
+            raise NotConfigured("set ARCHIVE_DB: WARC files are kept beside the archive")
+        warc_dir = Path(settings.get("WARC_DIR") or warc_dir_for(db_path))
+        mw = cls(crawler, db_path, warc_dir)
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        return mw
+
+    def spider_opened(self, spider):
+        self.warc_dir.mkdir(parents=True, exist_ok=True)
+        now = datetime.now(timezone.utc)
+        self.started_at = now.isoformat(timespec="seconds")
+        # The name is built from the clock and our pid only, never from a URL.
+        name = f"crawl-{now:%Y%m%dT%H%M%SZ}-{os.getpid()}.warc.gz"
+        path = self.warc_dir / name
+        self.rel_name = os.path.relpath(path, Path(self.db_path).resolve().parent)
+        self.fh = open(path, "ab")
+        self.writer = WARCWriter(self.fh, gzip=True)
+        settings = self.crawler.settings
+        info = {
+            "software": "congdoanbackan-archiver (Scrapy, warcio)",
+            "hostname": socket.gethostname(),
+            "http-header-user-agent": settings.get("USER_AGENT"),
+            "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "isPartOf": getattr(spider, "base_url", ""),
+            "format": "WARC File Format 1.1",
+        }
+        self.writer.write_record(self.writer.create_warcinfo_record(name, info))
+        self.fh.flush()
+        self.db = sqlite_utils.Database(self.db_path)
+        self.db.execute("PRAGMA busy_timeout=10000")
+        with self.db.conn:
+            ensure_index(self.db)
+
+    def spider_closed(self, spider):
+        if self.fh:
+            self.fh.close()
+            self.fh = None
+        if self.db is not None:
+            self.db.close()
+
+    def process_response(self, request, response):
+        if self.writer is None:
+            return response
+        try:
+            self._write(request, response)
+        except OSError:
+            # A full disk must not silently stop archiving: the request fails
+            # and is recorded in `failures` by the spider's errback.
+            self.crawler.stats.inc_value("archiver/warc_errors")
+            raise
+        return response
+
+    def _write(self, request, response):
+        fetched_at = datetime.now(timezone.utc)
+        status = response.status
+        try:
+            reason = HTTPStatus(status).phrase
+        except ValueError:
+            reason = "Unknown"
+        headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                   for k, values in response.headers.items() if k.lower() not in HOP_HEADERS
+                   for v in values]
+        http_headers = StatusAndHeaders(f"{status} {reason}", headers, protocol="HTTP/1.1")
+        warc_date = fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        record = self.writer.create_warc_record(
+            response.url, "response", payload=io.BytesIO(response.body),
+            http_headers=http_headers, warc_headers_dict={"WARC-Date": warc_date},
+        )
+        parts = urlsplit(request.url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        req_headers = [(k.decode("latin-1"), v.decode("latin-1"))
+                       for k, values in request.headers.items() for v in values]
+        req_headers.insert(0, ("Host", parts.netloc))
+        req_record = self.writer.create_warc_record(
+            request.url, "request", payload=io.BytesIO(request.body or b""),
+            http_headers=StatusAndHeaders(f"{request.method} {target} HTTP/1.1", req_headers,
+                                          is_http_request=True),
+            warc_headers_dict={"WARC-Date": warc_date,
+                               "WARC-Concurrent-To": record.rec_headers.get_header("WARC-Record-ID")},
+        )
+        offset = self.fh.tell()
+        self.writer.write_record(record)
+        length = self.fh.tell() - offset
+        self.writer.write_record(req_record)
+        self.fh.flush()
+        with self.db.conn:
+            self.db["captures"].insert({
+                "url": response.url, "fetched_at": fetched_at.isoformat(timespec="seconds"),
+                "http_status": status,
+                "content_type": (response.headers.get("Content-Type") or b"").decode("latin-1"),
+                "warc_file": self.rel_name, "warc_offset": offset, "warc_length": length,
+                "record_id": record.rec_headers.get_header("WARC-Record-ID"),
+                "payload_digest": record.rec_headers.get_header("WARC-Payload-Digest"),
+                "run_started_at": self.started_at,
+            })
+        self.crawler.stats.inc_value("archiver/warc_records")
+
+
+def read_capture(db_path: str | Path, warc_file: str, offset: int, max_bytes: int) -> tuple[bytes, dict]:
+    """The payload (content-encoding undone, at most `max_bytes`) and HTTP
+    headers of one indexed response record."""
+    path = (Path(db_path).resolve().parent / warc_file).resolve()
+    base = Path(db_path).resolve().parent
+    if base not in path.parents:
+        raise ValueError(f"capture path {warc_file!r} points outside the archive folder")
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        headers = {k.lower(): v for k, v in record.http_headers.headers}
+        body = record.content_stream().read(max_bytes + 1)
+    if len(body) > max_bytes:
+        raise ValueError(f"payload over {max_bytes} bytes")
+    return body, headers
