@@ -71,7 +71,7 @@ class Archive:
     # ------------------------------------------------------------ schema
     def ensure_schema(self) -> None:
         db = self.db
-        with db.conn:
+        with db.atomic():
             db["articles"].create(ARTICLE_COLUMNS, pk="url", if_not_exists=True)
             db["images"].create(
                 {"article_url": str, "position": int, "url": str, "caption": str, "alt": str},
@@ -118,7 +118,7 @@ class Archive:
 
     # ------------------------------------------------------------- runs
     def start_run(self, base_url: str, mode: str, settings: dict | None = None) -> int:
-        with self.db.conn:
+        with self.db.atomic():
             table = self.db["crawl_runs"].insert({
                 "started_at": utc_now(), "base_url": base_url, "mode": mode,
                 "pages_fetched": 0, "articles_new": 0, "articles_updated": 0,
@@ -131,7 +131,7 @@ class Archive:
                    status: str, message: str = "", not_modified: int = 0) -> dict:
         counts = self.run_counts(run_id)
         counts["not_modified"] = not_modified
-        with self.db.conn:
+        with self.db.atomic():
             self.db["crawl_runs"].update(run_id, {
                 "finished_at": utc_now(), "pages_fetched": pages_fetched,
                 "exit_status": exit_status, "status": status, "message": message, **counts,
@@ -155,7 +155,7 @@ class Archive:
         art = fetched.article
         digest = content_hash(art)
         now = fetched.fetched_at or utc_now()
-        with self.db.conn:
+        with self.db.atomic():
             if store_raw:
                 self._store_raw(fetched)
             old = self._row(art.url)
@@ -231,7 +231,7 @@ class Archive:
             })
 
     def record_failure(self, failure: FetchFailure, run_id: int | None = None) -> None:
-        with self.db.conn:
+        with self.db.atomic():
             self.db["failures"].insert({
                 "run_id": run_id, "url": failure.url, "http_status": failure.status,
                 "error": failure.error, "attempts": failure.attempts,

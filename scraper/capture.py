@@ -92,7 +92,7 @@ class WarcCaptureMiddleware:
         self.fh.flush()
         self.db = sqlite_utils.Database(self.db_path)
         self.db.execute("PRAGMA busy_timeout=10000")
-        with self.db.conn:
+        with self.db.atomic():
             ensure_index(self.db)
 
     def spider_closed(self, spider):
@@ -147,7 +147,7 @@ class WarcCaptureMiddleware:
         length = self.fh.tell() - offset
         self.writer.write_record(req_record)
         self.fh.flush()
-        with self.db.conn:
+        with self.db.atomic():
             self.db["captures"].insert({
                 "url": response.url, "fetched_at": fetched_at.isoformat(timespec="seconds"),
                 "http_status": status,

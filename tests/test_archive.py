@@ -70,3 +70,16 @@ def test_reopening_keeps_data(tmp_path):
     b = Archive(tmp_path / "a.db")
     assert b.known_urls() == {URL}
     b.close()
+
+
+def test_save_is_one_transaction(archive):
+    """A failure half-way through a save leaves the previous state whole."""
+    archive.save_article(fetched())
+    broken = fetched(body="Nội dung mới.")
+    broken.article.images = [Image(url="https://congdoanbackan.org.vn/b.jpg", position=0),
+                             Image(url="https://congdoanbackan.org.vn/c.jpg", position=0)]  # same key twice
+    with pytest.raises(Exception):
+        archive.save_article(broken)
+    row = archive.db["articles"].get(URL)
+    assert row["body_text"] == "Đoạn một.\n\nĐoạn hai." and row["version"] == 1
+    assert [i["url"] for i in archive.db["images"].rows] == ["https://congdoanbackan.org.vn/a.jpg"]

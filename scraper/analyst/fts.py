@@ -163,7 +163,7 @@ def sync(db) -> tuple[int, int]:
 
 def rebuild(db) -> int:
     """Empty the index and index every article again; returns how many."""
-    with db.conn:
+    with db.atomic():
         db.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
         db.execute(f"DROP TABLE IF EXISTS {MAP_TABLE}")
         db.execute(FTS_SQL)
