@@ -48,6 +48,8 @@ class FaultConfig:
     """Sizes and timings of the faults; tests shrink them, ``make chaos`` does not."""
 
     huge_bytes: int = 40 * 1024 * 1024  # the 40 MB pages
+    big_bytes: int = 5 * 1024 * 1024  # a big page still under the default DOWNLOAD_MAXSIZE
+    flood_tags: int = 250_000  # <br> tags of the tag flood (over ARCHIVER_MAX_MARKUP)
     bomb_bytes: int = 1024 * 1024 * 1024  # what the gzip bomb inflates to
     slow_seconds: float = 5.0  # wait before the first byte (under DOWNLOAD_TIMEOUT)
     stall_seconds: float = 180.0  # wait with no answer at all (over DOWNLOAD_TIMEOUT)
@@ -100,12 +102,13 @@ class FaultSet:
     # ------------------------------------------------------------ the set
 
     def _build(self) -> None:
-        specs = iter(content.generate(40, start_index=20000))
+        specs = iter(content.generate(200, start_index=20000))
         used = set(self.site.by_slug)
 
-        def article(ascii_images: bool = False) -> Article:
+        def article(ascii_images: bool = False, plain: bool = False) -> Article:
             spec = next(specs)
-            while ascii_images and not _ascii_images(spec):
+            while (ascii_images and not _ascii_images(spec)) or (
+                    plain and (spec.template, spec.variant) != ("ckeditor", 0)):
                 spec = next(specs)
             slug, k = slugify(spec.title), 2
             while slug in used or slug in self.site._reserved:
@@ -114,8 +117,8 @@ class FaultSet:
             modified = spec.published.replace(tzinfo=ICT).astimezone(timezone.utc)
             return Article(spec, slug, modified)
 
-        def archived(kind, why, ascii_images=False):
-            art = article(ascii_images)
+        def archived(kind, why, ascii_images=False, plain=False):
+            art = article(ascii_images, plain)
             self.faults.append(Fault(kind, art.path, art.spec.title, "archived", why, article=art))
 
         def failed(kind, path, why, status, attempts, error, text=None):
@@ -131,6 +134,9 @@ class FaultSet:
         archived("cp1258_meta", "windows-1258 with combining tone marks, charset in <meta> only", ascii_images=True)
         archived("nfd_utf8", "UTF-8 in normalisation form D", ascii_images=True)
         archived("truncated_html", "the HTML stops after the byline: no closing tags, no footer")
+        archived("big_page", "a very long article: thousands of paragraphs between the first and the "
+                             "last (under DOWNLOAD_MAXSIZE and ARCHIVER_MAX_MARKUP: archived, memory bounded)",
+                 plain=True)
         for kind, status in (("http_500", 500), ("http_503", 503)):
             art = article()
             failed(kind, art.path, f"{status} on every request", status, n, f"HTTP {status}", art.spec.title)
@@ -142,6 +148,10 @@ class FaultSet:
                "a 40 MB page streamed without Content-Length", None, 1, "DOWNLOAD_MAXSIZE")
         failed("gzip_bomb", "/van-ban-nen.html", "a small gzip body that inflates to ~1 GB",
                200, 1, "DOWNLOAD_MAXSIZE")
+        art = article()
+        failed("tag_flood", art.path, "an article followed by 250,000 <br> tags: a small page that "
+               "would cost ~300 MB to parse", 200, 1, "ARCHIVER_MAX_MARKUP", art.spec.title)
+        self.faults[-1].article = art
         failed("redirect_loop", "/vong-lap-a.html", "302 to a page that 302s back", 302, 1, "redirect loop")
         failed("redirect_chain", "/chuyen-tiep/1.html", "a chain of 15 redirects (REDIRECT_MAX_TIMES is 10)",
                302, 1, "too many redirects")
@@ -173,7 +183,8 @@ class FaultSet:
         for f in self.faults:
             out.append({
                 "kind": f.kind, "url": origin + f.path, "path": f.path, "expect": f.expect, "why": f.why,
-                "article": self.site.manifest_entry(f.article, origin) if f.article else None,
+                "article": (self.site.manifest_entry(f.article, origin)
+                            if f.article and f.expect == "archived" else None),
                 "failure": f.failure,
                 "never_requested": [origin + p for p in f.never_requested],
             })
@@ -282,6 +293,22 @@ class FaultSet:
         while cut.endswith(">") and cut[cut.rfind("<"):].startswith("</"):
             cut = cut[: cut.rfind("<")].rstrip()  # drop every trailing closing tag
         _send(handler, 200, cut.encode("utf-8"), "text/html; charset=utf-8", head=head)
+
+    def _big_page(self, handler, fault, n, origin, head):
+        html = self._article_html(fault, origin)
+        first = next(b for b in fault.article.blocks() if isinstance(b, str))
+        at = html.index(f"<p style=\"text-align: justify;\">{_esc(first)}</p>")
+        at = html.index("</p>", at) + len("</p>")
+        filler = "\n<p style=\"text-align: justify;\">" + "Công đoàn cơ sở tổ chức hội nghị người lao động. " * 8 + "</p>"
+        count = max(0, self.config.big_bytes - len(html.encode("utf-8"))) // len(filler.encode("utf-8"))
+        html = html[:at] + filler * count + html[at:]
+        _send(handler, 200, html.encode("utf-8"), "text/html; charset=utf-8", head=head)
+
+    def _tag_flood(self, handler, fault, n, origin, head):
+        html = self._article_html(fault, origin)
+        at = html.index("<div class=\"sidebar\">")
+        html = html[:at] + "<div class=\"box-right\">" + "<br>" * self.config.flood_tags + "</div>\n" + html[at:]
+        _send(handler, 200, html.encode("utf-8"), "text/html; charset=utf-8", head=head)
 
     def _error_page(self, handler, status, origin, head, headers=None):
         page = self.site._page("Lỗi máy chủ", f"<h1>{status}</h1><p>Máy chủ gặp sự cố.</p>")
