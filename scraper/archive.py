@@ -251,6 +251,12 @@ class Archive:
         urls.update(r[0] for r in self.db.execute("select distinct url from failures"))
         return urls
 
+    def last_run_completed(self) -> bool:
+        """False when the last run was killed or judged failed: the next run
+        must walk every listing again to fill the gaps."""
+        rows = list(self.db.query("select finished_at, status from crawl_runs order by id desc limit 1"))
+        return not rows or (rows[0]["finished_at"] is not None and rows[0]["status"] == "ok")
+
     def revalidation_targets(self, days: float) -> list[dict]:
         """Articles published in the last `days` (by local date), with the
         validators their last fetch returned."""

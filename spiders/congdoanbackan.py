@@ -32,8 +32,8 @@ class CongdoanbackanSpider(scrapy.Spider):
         self.base_url = base_url if base_url.endswith("/") or "?" in base_url else base_url + "/"
         self.site_host = host_of(self.base_url)
         self.allowed_domains = [self.site_host]
-        if mode not in ("auto", "full", "incremental"):
-            raise ValueError(f"mode must be auto, full or incremental, not {mode!r}")
+        if mode not in ("auto", "full", "incremental", "resume"):
+            raise ValueError(f"mode must be auto, full, incremental or resume, not {mode!r}")
         self.mode = mode
         self.revalidate_days = float(revalidate_days) if revalidate_days not in (None, "") else None
         self.scheduled: set[str] = set()
@@ -50,8 +50,6 @@ class CongdoanbackanSpider(scrapy.Spider):
         db_path = crawler.settings.get("ARCHIVE_DB")
         if db_path:
             spider._read_archive(db_path)
-        if spider.mode == "auto":
-            spider.mode = "incremental" if spider.known_articles else "full"
         return spider
 
     def _read_archive(self, db_path: str) -> None:
@@ -62,6 +60,11 @@ class CongdoanbackanSpider(scrapy.Spider):
             self.fetched_before = {normalize(u) for u in archive.fetched_before()}
             if self.revalidate_days is not None:
                 self.revalidation = archive.revalidation_targets(self.revalidate_days)
+            if self.mode == "auto":
+                # After a killed or failed run, walk every listing again (but
+                # still skip archived articles) so that no gap is left behind.
+                self.mode = ("full" if not self.known_articles else
+                             "incremental" if archive.last_run_completed() else "resume")
         finally:
             archive.close()
 
@@ -151,11 +154,14 @@ class CongdoanbackanSpider(scrapy.Spider):
         yield from self._schedule(self._choose_links(page, response), response, barren=None, page=page)
 
     def _choose_links(self, page, response) -> list[str]:
-        """Full mode follows every link. Incremental mode re-reads the menu and
+        """Full mode follows every link; resume mode every link but archived
+        articles. Incremental mode re-reads the menu and
         the listings, fetches only what was never fetched before, and pages a
         listing on only while its current page holds something new."""
-        if self.mode != "incremental":
+        if self.mode == "full":
             return [link.url for link in page.links]
+        if self.mode == "resume":
+            return [link.url for link in page.links if normalize(link.url) not in self.known_articles]
         chosen, next_pages, holds_new = [], [], False
         own_listing = listing_key(response.url)
         for link in page.links:
