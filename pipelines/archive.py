@@ -69,9 +69,10 @@ class ArchivePipeline:
             articles_seen=self.counts["new"] + self.counts["updated"] + self.counts["unchanged"],
             failures=self.counts["failures"],
             coverage=coverage,
-            article_like_pages=stats.get_value("archiver/kind/article", 0),
-            max_failures=settings.getint("ARCHIVER_MAX_FAILURES", 50),
-            min_coverage=settings.getfloat("ARCHIVER_MIN_COVERAGE", 0.95),
+            unparsed_article_pages=stats.get_value("archiver/unparsed_article_like", 0),
+            max_failures=settings.getint("ARCHIVER_MAX_FAILURES"),
+            min_coverage=settings.getfloat("ARCHIVER_MIN_COVERAGE"),
+            max_unparsed_share=settings.getfloat("ARCHIVER_MAX_UNPARSED_SHARE"),
         )
         row = self.archive.finish_run(
             self.run_id, pages_fetched=stats.get_value("downloader/response_count", 0),

@@ -12,8 +12,8 @@ class Verdict:
 
 
 def judge_run(*, finish_reason: str, pages_fetched: int, articles_seen: int,
-              failures: int, coverage: dict[str, float], article_like_pages: int,
-              max_failures: int, min_coverage: float) -> Verdict:
+              failures: int, coverage: dict[str, float], unparsed_article_pages: int,
+              max_failures: int, min_coverage: float, max_unparsed_share: float) -> Verdict:
     """`coverage` maps a required field to the share of this run's articles
     that have it. Thresholds come from settings (ARCHIVER_*)."""
     problems = []
@@ -21,8 +21,11 @@ def judge_run(*, finish_reason: str, pages_fetched: int, articles_seen: int,
         problems.append(f"crawl ended early ({finish_reason})")
     if pages_fetched == 0:
         problems.append("no page could be fetched")
-    if article_like_pages and articles_seen == 0:
-        problems.append(f"{article_like_pages} pages looked like articles but none was parsed")
+    if unparsed_article_pages and articles_seen == 0:
+        problems.append(f"{unparsed_article_pages} pages looked like articles but none was parsed")
+    elif unparsed_article_pages > max_unparsed_share * (articles_seen + unparsed_article_pages):
+        problems.append(f"{unparsed_article_pages} pages looked like articles but could not be "
+                        f"parsed (over {max_unparsed_share:.0%})")
     if failures > max_failures:
         problems.append(f"{failures} failures, over the budget of {max_failures}")
     for name, share in sorted(coverage.items()):

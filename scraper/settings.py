@@ -62,6 +62,12 @@ ITEM_PIPELINES = {
 }
 ARCHIVE_DB = "data/archive.db"
 
+# A finished run judges itself; over any of these it exits non-zero and says why.
+ARCHIVER_MAX_FAILURES = 50  # failures recorded in one run
+ARCHIVER_MIN_COVERAGE = 0.95  # share of articles with title, published_at and body
+ARCHIVER_MAX_UNPARSED_SHARE = 0.05  # pages claiming to be articles that gave none
+ARCHIVER_MAX_BARREN_CHAIN = 3  # pages in a row bringing nothing new before a chain ends
+
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 30.0
 FEED_EXPORT_ENCODING = "utf-8"

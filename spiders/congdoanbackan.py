@@ -151,6 +151,14 @@ class CongdoanbackanSpider(scrapy.Spider):
             )
         else:
             stats.inc_value("archiver/kind/listing")
+            if page.claims_article:
+                # The page calls itself an article yet no article came out of
+                # it: an extraction failure, recorded rather than dropped.
+                stats.inc_value("archiver/unparsed_article_like")
+                yield FetchFailure(url=original, status=response.status,
+                                   error="page declares an article (og:type/JSON-LD) but none "
+                                         "could be extracted; raw response kept in WARC",
+                                   failed_at=_now(), referer=_referer(response))
         yield from self._schedule(self._choose_links(page, response), response, barren=None, page=page)
 
     def _choose_links(self, page, response) -> list[str]:

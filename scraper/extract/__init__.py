@@ -39,6 +39,7 @@ class Page:
     canonical_url: str | None = None
     title: str | None = None
     fingerprint: str = ""  # repeats reveal endless chains / repeated pages
+    claims_article: bool = False  # the page says it is an article (og:type, JSON-LD)
 
 
 def read_page(html: str | bytes, url: str) -> Page:
@@ -51,7 +52,8 @@ def read_page(html: str | bytes, url: str) -> Page:
     article = _article(doc)
     if article is not None:
         return Page(url, article.kind, article, links, doc.canonical, article.title, fingerprint)
-    return Page(url, "listing", None, links, doc.canonical, _listing_title(doc), fingerprint)
+    return Page(url, "listing", None, links, doc.canonical, _listing_title(doc), fingerprint,
+                claims_article=_claims_article(doc))
 
 
 def extract_article(html: str | bytes, url: str) -> Article | None:
@@ -143,6 +145,13 @@ def _end_pos(doc: PageDoc, container, blocks) -> int:
         # list, the byline) still belongs to the body.
         return min(stop - 1, last_in_container)
     return last_in_container
+
+
+def _claims_article(doc: PageDoc) -> bool:
+    if (doc.meta.get("og:type") or "").lower() == "article":
+        return True
+    return any(str(item.get("@type")) in ("NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle")
+               for item in doc.jsonld)
 
 
 def _listing_title(doc: PageDoc) -> str | None:
