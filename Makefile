@@ -42,3 +42,8 @@ report: setup
 # Headless Chromium renders the report in the tests (Debian's package; we run as root).
 chromium:
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+# A crawl of the full-size faulty mirror: per fault kind right/total, time, peak RSS.
+.PHONY: chaos
+chaos: setup
+	$(PY) bench/chaos.py
