@@ -72,7 +72,8 @@ def _is_notfound(doc: PageDoc, url: str) -> bool:
 
 def _article(doc: PageDoc) -> Article | None:
     anchors = F.find_anchors(doc)
-    start = max(p for p in (anchors.title_pos, anchors.date_pos, -1) if p is not None)
+    date_pos = anchors.date_pos if anchors.date_near else None
+    start = max(p for p in (anchors.title_pos, date_pos, -1) if p is not None)
     container = F.find_body_container(doc, start)
     if container is None:
         return None
@@ -80,9 +81,14 @@ def _article(doc: PageDoc) -> Article | None:
     # Drop the title/dateline if they sit inside the container after `start`.
     blocks = [b for b in blocks if b.text != anchors.title and b.text != anchors.dateline]
     blocks, author_line = F.split_byline(doc, blocks, container)
+    if author_line is None:
+        author_line = F.meta_byline(doc, anchors.title_pos, container)
     end = _end_pos(doc, container, blocks)
     images, caption_pos = F.extract_images(doc, container, blocks, start, end)
-    attachments = F.extract_attachments(doc, container, start, end)
+    # Files may be listed from the title on (a metadata table) down to the
+    # related-articles block, lone links included.
+    attachments = F.extract_attachments(doc, container, anchors.title_pos or start,
+                                        _stop_pos(doc, container, start))
     text_chars = sum(len(b.text) for b in blocks)
     link_chars = sum(b.link_chars for b in blocks)
     if not blocks or link_chars > 0.4 * text_chars:
@@ -131,6 +137,14 @@ def _is_headline_list(doc: PageDoc, container, start, end, text_chars: int) -> b
             headlines.add(a.get("href"))
             chars += len(text)
     return len(headlines) >= MIN_HEADLINES and chars >= HEADLINE_SHARE * text_chars
+
+
+def _stop_pos(doc: PageDoc, container, start) -> float:
+    inside = set(container.iter())
+    for block in doc.blocks:
+        if block.pos > start and block.el in inside and F.STOP_RE.match(block.text):
+            return block.pos
+    return max(doc.order.get(el, 0) for el in inside)
 
 
 def _end_pos(doc: PageDoc, container, blocks) -> int:

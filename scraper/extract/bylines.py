@@ -10,20 +10,28 @@ import re
 from .text import clean, fold
 
 _SOURCE = re.compile(r"^\s*(?:\(?\s*)(theo|nguồn|nguon)\s*[:.\-–]?\s*(.+?)\s*\)?\s*$", re.I)
-_PREFIX = re.compile(r"^\s*(tác giả|tac gia|bài và ảnh|bài, ảnh|bài|tin, ảnh|tin và ảnh|tin|người viết|phóng viên|pv|ctv)\s*[:.\-–]\s*", re.I)
+_PREFIX = re.compile(
+    r"^\s*(?:(tác giả|tac gia|bài và ảnh|bài, ảnh|bài|tin, ảnh|tin và ảnh|tin|người viết|phóng viên|"
+    r"pv|ctv|đăng bởi|viết bởi|người đăng|biên tập)\s*[:.\-–]|(viết bởi|đăng bởi|người đăng|posted by|by)\b)\s*",
+    re.I)
 # A segment that starts with a role or unit word, or contains a unit
 # acronym, describes the person; it is not a name (compared folded, so "Phó"
 # and "pho" match). Two-word forms where the first syllable is also a common
 # given name ("Thanh", "Văn", "Công", "Thị", "Trường").
 _ROLE = re.compile(
-    r"^(chu tich|pho |truong (ban|phong|khoa|doan|cong|tieu|thpt|thcs|mam)|uy vien|"
-    r"can bo|giam doc|ban |bao |so |phong |van phong|cong doan|cong ty|lien doan|"
-    r"dang uy|chi bo|nganh|dai |trung tam|to |tong |thanh pho|huyen|tinh|xa |phuong |"
-    r"thi tran|thi xa|hoi |doan |bien tap|nhan vien|giao vien|bac si|chuyen vien|"
-    r"ky su|ke toan|doanh nghiep|phong vien|cong tac vien|thu ky|thuong truc|vu |cuc |"
-    r"hoc vien|sinh vien|chien si|dai bieu|dong chi )"
-    r"|\b(ldld|ubnd|hdnd|cspl|qhld|cnvcld|lao dong|cong doan|tinh uy|huyen uy|ctv|pv)\b"
+    r"^(chu tich|pho |truong (ban|phong|khoa|doan|cong|tieu|thpt|thcs|mam|thon|bo mon|tram)|"
+    r"uy vien|can bo|giam doc|ban |bao (bac kan|lao dong|nhan dan|dien tu|thai nguyen|tien phong|"
+    r"thanh nien|tuoi tre|dan tri|moi)|so |phong |van phong|cong doan|cong ty|lien doan|"
+    r"dang uy|chi bo|nganh|trung tam|thanh pho|thi tran|thi xa|"
+    r"hoi (lien hiep|nong dan|phu nu|cuu chien binh|chu thap do|khuyen hoc)|"
+    r"doan (thanh nien|cong tac|dai bieu|kiem tra|chu tich)|bien tap|nhan vien|giao vien|bac si|"
+    r"chuyen vien|ky su|ke toan|doanh nghiep|phong vien|cong tac vien|thu ky|thuong truc|vu |cuc |"
+    r"hoc vien|sinh vien|chien si|dai bieu|dong chi |chanh (van phong|thanh tra|an)|bi thu|uy ban)"
+    r"|\b(ldld|ubnd|hdnd|cspl|qhld|cnvcld|lao dong|cong doan|tinh uy|huyen uy|ctv|pv|ubkt)\b"
 )
+# Names are never one of these words alone, but "Phương", "Huyền", "Tô",
+# "Bảo", "Đoàn" start many names: so districts and wards are told by the
+# other segments ("LĐLĐ huyện …"), not by a leading "Huyện"/"Phường".
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'.]*\.?$")
 
 
@@ -46,7 +54,7 @@ def _is_acronym_unit(words: list[str]) -> bool:
 
 def parse_byline(line: str | None) -> tuple[str | None, str | None]:
     """(author, source) read from a printed byline."""
-    line = clean(line)
+    line = clean(line).lstrip("|·•-–—/ ").strip()
     if not line:
         return None, None
     m = _SOURCE.match(line)

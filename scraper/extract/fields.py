@@ -42,7 +42,7 @@ STOP_RE = re.compile(
     r"^(tin khác|các tin khác|tin cùng chuyên mục|tin cùng loại|tin liên quan|bài viết khác|"
     r"các bài viết khác|bài liên quan|bài viết liên quan|xem thêm|tin đã đưa|các tin đã đưa|"
     r"tin mới hơn|tin cũ hơn|chia sẻ|share|từ khóa|từ khoá|tags?\s*:|bình luận|ý kiến bạn đọc|"
-    r"gửi bình luận|in bài viết|quay lại|về đầu trang|lượt xem)",
+    r"gửi bình luận|in bài viết|quay lại|về đầu trang|lượt xem|có liên quan|related)",
     re.I,
 )
 # What a dateline may say besides the date (compared folded); a block whose
@@ -52,8 +52,10 @@ DATELINE_WORDS = re.compile(
     r"thu (hai|ba|tu|nam|sau|bay)|chu nhat|thu [2-7]|cn|gmt|utc|am|pm|sa|ch|gio|posted|date"
 )
 DATELINE_MAX_RESIDUE = 30
+DATE_KEYWORD = re.compile(r"cập nhật|ngày đăng|đăng lúc|đăng ngày|xuất bản|thời gian đăng|ngày cập nhật", re.I)
 CAPTION_RE = re.compile(r"^\(?\s*(ảnh|hình|hình ảnh|photo)\b", re.I)
-DOC_EXT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|odt|ods)(\?|#|$)", re.I)
+# A file extension ends the path, or a path segment (Liferay: file.pdf/<uuid>).
+DOC_EXT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|odt|ods)(\?|#|/|$)", re.I)
 VIDEO_RE = re.compile(r"(youtube\.com|youtu\.be|vimeo\.com|facebook\.com/plugins/video)", re.I)
 PLACEHOLDER_RE = re.compile(r"(^|/)(blank|placeholder|spacer|loading|lazy|pixel|grey|gray|transparent|no-?image)[\w-]*\.(gif|png|jpe?g|svg|webp)(\?|$)", re.I)
 LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-lazy", "lazy-src", "data-url", "src")
@@ -69,10 +71,11 @@ class Anchors:
     """Where title, dateline and body start sit in the page."""
 
     title: str | None
-    title_pos: int | None
+    title_pos: float | None
     date: ParsedDate | None
     dateline: str | None
-    date_pos: int | None
+    date_pos: float | None
+    date_near: bool = True  # False: the dateline follows the body
 
 
 # ---------------------------------------------------------------- title/date
@@ -103,15 +106,26 @@ def structured_title(doc: PageDoc) -> str | None:
     return None
 
 
+# A bare date labelled as a document's issue or effective date is not the
+# publication date (legal-document metadata tables).
+OTHER_DATE_LABEL = re.compile(r"ban hành|hiệu lực|ngày ký|hết hạn|hết hiệu lực|sửa đổi", re.I)
+
+
 def dateline_candidates(doc: PageDoc) -> list[tuple[Block, ParsedDate]]:
     found = []
+    previous = None
     for block in doc.blocks:
+        label, previous = previous, block
         text = block.text
         if len(text) > 160 or block.link_chars > len(text) / 2:
             continue
         residue = _residue(text)
         # A dateline names itself ("Cập nhật", a weekday, a time) or is a bare date.
         if residue > DATELINE_MAX_RESIDUE or not (DATE_HINT.search(text) or residue <= 2):
+            continue
+        if OTHER_DATE_LABEL.search(text) or (
+                residue <= 2 and label is not None and len(label.text) < 40
+                and label.text.endswith(":") and OTHER_DATE_LABEL.search(label.text)):
             continue
         parsed = parse_date(text)
         if parsed and not doc.is_chrome(block.el):
@@ -183,14 +197,22 @@ def find_anchors(doc: PageDoc) -> Anchors:
                 title_block = Block(el, clean(el.text_content()), doc.order[el], 0)
                 break
     date_block = date = None
+    date_near = True
     if title_block is not None:
         after = [(b, d) for b, d in dates if b.pos > title_block.pos]
         before = [(b, d) for b, d in dates if b.pos < title_block.pos]
-        near_after = [x for x in after if _gap(doc, title_block, x[0]) <= 8]
+        # Near: no paragraph of running text between the title and the date.
+        near_after = [x for x in after if _gap(doc, title_block, x[0]) <= 8
+                      and _text_between(doc, title_block, x[0]) < 200]
         near_before = [x for x in before if _gap(doc, x[0], title_block) <= 4]
-        pick = near_after[:1] or near_before[-1:] or after[:1]
+        # A dateline printed below the body ("Cập nhật: …" at the end) must say
+        # what it is, and come before any related-articles list.
+        stop = next((b.pos for b in doc.blocks if b.pos > title_block.pos and STOP_RE.match(b.text)), None)
+        far_after = [x for x in after if DATE_KEYWORD.search(x[0].text) and (stop is None or x[0].pos < stop)]
+        pick = near_after[:1] or near_before[-1:] or far_after[:1]
         if pick:
             date_block, date = pick[0]
+            date_near = bool(near_after[:1] or near_before[-1:])
     else:
         for block, parsed in dates:
             # The nearest heading, before the dateline (usual) or right after it.
@@ -219,12 +241,17 @@ def find_anchors(doc: PageDoc) -> Anchors:
         date=date,
         dateline=date_block.text if date_block is not None else None,
         date_pos=date_block.pos if date_block is not None else None,
+        date_near=date_near,
     )
 
 
 def _rank(block: Block) -> int:
     tag = block.el.tag
     return 0 if tag in ("h1", "h2") else 1 if tag in HEADING_TAGS else 3
+
+
+def _text_between(doc: PageDoc, first: Block, second: Block) -> int:
+    return sum(len(b.text) - b.link_chars for b in doc.blocks if first.pos < b.pos < second.pos)
 
 
 def _gap(doc: PageDoc, first: Block, second: Block) -> int:
@@ -301,6 +328,35 @@ def split_byline(doc: PageDoc, blocks: list[Block], container) -> tuple[list[Blo
     return blocks, None
 
 
+AUTHOR_CLASS = re.compile(r"(^|[\s_\-])(author|byline|createdby|created-by|posted-by|tac-?gia|writer|reporter|source|nguon)($|[\s_\-])", re.I)
+AUTHOR_LABEL = re.compile(r"^(tác giả|viết bởi|người viết|phóng viên|đăng bởi|người đăng)\s*:?$", re.I)
+
+
+def meta_byline(doc: PageDoc, title_pos: float | None, container) -> str | None:
+    """A byline printed in the article's meta line or metadata table rather
+    than after the body ("Viết bởi X", "Đăng bởi: X", a "Tác giả:" cell)."""
+    found = []
+    for el in doc.root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        names = (el.get("class") or "") + " " + (el.get("id") or "")
+        if el.get("itemprop") != "author" and not AUTHOR_CLASS.search(names):
+            continue
+        if "comment" in names.lower() or el.tag in ("input", "label") or doc.is_chrome(el):
+            continue
+        text = clean(el.text_content()).lstrip("|·•-–—/ ").strip()
+        if text and any(parse_byline(text)):
+            found.append(text)
+    if found:
+        return min(found, key=len)  # the innermost element that still reads as a byline
+    for label, value in zip(doc.blocks, doc.blocks[1:]):
+        if title_pos is not None and label.pos < title_pos:
+            continue
+        if AUTHOR_LABEL.match(label.text) and parse_byline(value.text)[0] and not doc.is_chrome(label.el):
+            return f"{label.text} {value.text}"
+    return None
+
+
 # -------------------------------------------------------------------- images
 
 def image_url(doc: PageDoc, img) -> str | None:
@@ -330,28 +386,73 @@ def _caption_for(doc: PageDoc, img, container, blocks: list[Block]) -> tuple[str
             if cap is not None and clean(cap.text_content()):
                 return clean(cap.text_content()), None
         if node.tag == "table":
-            rows = node.xpath("./tr|./tbody/tr|./thead/tr")
-            if 1 < len(rows) <= 3:
-                texts = [clean(r.text_content()) for r in rows if img not in set(r.iter())]
-                text = " ".join(t for t in texts if t)
-                if text and len(text) < 400:
-                    return text, None
+            text = _table_caption(node, img)
+            if text:
+                return text, None
             break
         node = node.getparent()
-    # The image's own block may carry the caption after a <br>.
-    holder = next((b for b in blocks if img in set(b.el.iter()) and b.el is not container), None)
-    if holder is not None and holder.text and len(holder.text) < 300 and _direct_block_of(img) is holder.el:
-        return clean(holder.text), holder
+    # An element right after the image (or its <picture>/<a>) classed as a caption.
+    wrapper = img
+    # libxml2 knows no <source>, so it nests the <img> inside it.
+    while wrapper.getparent() is not None and wrapper.getparent().tag in ("picture", "source", "a", "span", "noscript"):
+        wrapper = wrapper.getparent()
+    sibling = next((x for x in wrapper.itersiblings() if isinstance(x.tag, str) and x.tag != "br"), None)
+    if sibling is not None and sibling.tag not in ("img", "picture") and CAPTION_CLASS.search(
+            (sibling.get("class") or "") + " " + (sibling.get("id") or "")):
+        text = clean(sibling.text_content())
+        if text:
+            return text, next((b for b in blocks if b.pos > doc.order.get(img, 0)), None)
+    # Otherwise the text right after the image, if it reads as a caption:
+    # "Ảnh: …", italic, centred, or classed as a caption.
     pos = doc.order.get(img, 0)
-    following = [b for b in blocks if b.pos > pos and (holder is None or b is not holder)]
+    following = [b for b in blocks if b.pos > pos]
     if following:
         nxt = following[0]
         if _gap_elements(doc, pos, nxt.pos, container):
             return None, None
         text = nxt.text.replace("\n", " ")
-        if CAPTION_RE.match(text) or (len(text) < 250 and _is_styled_caption(nxt.el)):
+        whole = clean(nxt.el.text_content()) == clean(text)
+        italic = nxt.italic_chars >= 0.9 * len(text.replace(" ", ""))
+        if CAPTION_RE.match(text) or (len(text) < 250 and (
+                italic or (whole and _is_styled_caption(nxt.el)) or _caption_class(nxt.el, container))):
             return clean(text), nxt
     return None, None
+
+
+def _table_caption(table, img) -> str | None:
+    """A 2-3 row table holding the image: the caption is the other rows' text,
+    or, for images side by side, the cell under this image."""
+    rows = table.xpath("./tr|./tbody/tr|./thead/tr")
+    if not 1 < len(rows) <= 3:
+        return None
+    own = next((r for r in rows if img in set(r.iter())), None)
+    others = [r for r in rows if r is not own]
+    if own is not None:
+        cells = own.xpath("./td|./th")
+        if len(cells) > 1:
+            index = next((i for i, c in enumerate(cells) if img in set(c.iter())), None)
+            for row in others:
+                row_cells = row.xpath("./td|./th")
+                if index is not None and len(row_cells) == len(cells):
+                    text = clean(row_cells[index].text_content())
+                    if text:
+                        return text
+            return None
+    text = " ".join(t for t in (clean(r.text_content()) for r in others) if t)
+    return text if text and len(text) < 400 else None
+
+
+CAPTION_CLASS = re.compile(r"caption|chu-?thich|image-?desc|img-?desc|photo-?desc|legend", re.I)
+
+
+def _caption_class(el, container) -> bool:
+    """The block, or a wrapper of it inside the body, is classed as a caption."""
+    node = el
+    while node is not None and node is not container:
+        if CAPTION_CLASS.search((node.get("class") or "") + " " + (node.get("id") or "")):
+            return True
+        node = node.getparent()
+    return False
 
 
 def _direct_block_of(img):
@@ -421,9 +522,21 @@ def _attachment_boxes(doc: PageDoc, container):
         node = node.getparent()
 
 
-def extract_attachments(doc: PageDoc, container, start: int, end: int) -> list[Attachment]:
-    found: list[Attachment] = []
-    seen = set()
+GENERIC_LINK_TEXT = re.compile(r"^(tải về|tải xuống|download|xem|xem trực tuyến|tại đây|tải file|file|tệp)?$", re.I)
+DOWNLOAD_PARAM = re.compile(r"([?&])(download|dl|attachment|force|forcedownload)=[^&]*", re.I)
+
+
+def _same_file_key(url: str) -> str:
+    """One key for a file and its "download" link (…?version=1.0 and
+    …?version=1.0&download=true)."""
+    return DOWNLOAD_PARAM.sub(r"\1", url).replace("?&", "?").rstrip("?&")
+
+
+def extract_attachments(doc: PageDoc, container, start: float, end: float) -> list[Attachment]:
+    """Document links and embedded videos from the title to the end of the
+    body (and the boxes right after it), a file linked twice counted once
+    under its plain URL and its most telling link text."""
+    by_key: dict[str, Attachment] = {}
     after = set()
     elements = []
     for box in _attachment_boxes(doc, container):
@@ -444,17 +557,23 @@ def extract_attachments(doc: PageDoc, container, start: int, end: int) -> list[A
         else:
             m = DOC_EXT.search(url.split("?")[0]) or DOC_EXT.search(url)
             kind = m.group(1).lower() if m else None
-            if kind is None and re.search(r"download|tai-?ve|getfile", url, re.I) and "=" in url:
+            if kind is None and re.search(r"download|tai-?ve|getfile|attachment", url, re.I) and "=" in url:
                 kind = "file"
         if kind is None:
             continue
         url = safe_url_string(url)
-        if url in seen:
-            continue
-        seen.add(url)
         text = clean(el.text_content()) if el.tag == "a" else clean(el.get("title"))
-        found.append(Attachment(url=url, text=text or None, kind=kind, position=len(found)))
-    return found
+        text = None if GENERIC_LINK_TEXT.match(text or "") else text
+        key = _same_file_key(url)
+        known = by_key.get(key)
+        if known is None:
+            by_key[key] = Attachment(url=url, text=text, kind=kind, position=len(by_key))
+            continue
+        if known.text is None and text:
+            known.text = text
+        if len(url) < len(known.url):
+            known.url = url
+    return list(by_key.values())
 
 
 # ------------------------------------------------------------------- others

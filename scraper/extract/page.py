@@ -30,7 +30,7 @@ CHROME_TAGS = frozenset("header nav footer aside marquee".split())
 CHROME_RE = re.compile(
     r"(^|[\s_\-])(menu|nav|navbar|navigation|header|footer|sidebar|side-bar|banner|"
     r"slide|slider|slideshow|carousel|marquee|breadcrumbs?|share|sharing|social|"
-    r"related|other|others|tin-?khac|tinkhac|lien-?quan|comment|comments|binh-?luan|"
+    r"related|jp-relatedposts|relatedposts|related-?posts|related-?news|related-?articles|other|others|tin-?khac|tinkhac|lien-?quan|comment|comments|binh-?luan|"
     r"widget|advert|ads|quang-?cao|logo|copyright|top-?news|most-?view|xem-?nhieu|"
     r"tin-?moi|tinmoi|box-?right|right-?col|col-?right|sidebar-?right|tags?|keywords?|print|toolbar|pagination|paging|phan-?trang|"
     r"search|tim-?kiem|login|thumb|thumbnails?|list-?news|news-?list|hotline|"
@@ -40,6 +40,14 @@ CHROME_RE = re.compile(
 
 
 WRAPPER_SHARE = 0.45
+# Header/footer classes that belong to the article, not the site.
+ARTICLE_PART_RE = re.compile(
+    r"(page|entry|article|post|news|detail|content|item|story)[-_]?(header|footer|meta|title)|"
+    r"(header|footer)[-_]?(title|detail|article|post|news|entry)", re.I)
+
+
+def _inside_article(el) -> bool:
+    return any(a.tag in ("article", "main") for a in el.iterancestors())
 
 
 @dataclass
@@ -48,6 +56,7 @@ class Block:
     text: str  # the block's own text, <br> kept as "\n"
     pos: float  # document order of where the text starts
     link_chars: int  # characters of that text inside <a>
+    italic_chars: int = 0  # characters of that text inside <em>/<i>
 
 
 @dataclass
@@ -78,9 +87,14 @@ class PageDoc:
             tag = node.tag if isinstance(node.tag, str) else ""
             if tag in ("body", "html"):
                 break
-            if tag in CHROME_TAGS or (CHROME_RE.search(
-                (node.get("class") or "") + " " + (node.get("id") or "")
-            ) and self.sizes.get(node, 0) < WRAPPER_SHARE * self.total):
+            names = (node.get("class") or "") + " " + (node.get("id") or "")
+            if tag in CHROME_TAGS:
+                # <header>/<footer> of an <article> hold its title, date, byline.
+                if not (tag in ("header", "footer") and _inside_article(node)):
+                    result = True
+                    break
+            elif (CHROME_RE.search(names) and not ARTICLE_PART_RE.search(names)
+                  and self.sizes.get(node, 0) < WRAPPER_SHARE * self.total):
                 # A class name is a hint, not proof: an element holding most of
                 # the page's text is a wrapper ("col-left", "main-box") whatever
                 # it is called.
@@ -184,11 +198,12 @@ class _Runs:
         self.blocks: list[Block] = []
         self.parts: list[str] = []
         self.link_chars = 0
+        self.italic_chars = 0
         self.pos: float | None = None
         self.owner = None
         self.pending_breaks = 0
 
-    def add(self, text: str | None, pos: float, in_link: bool) -> None:
+    def add(self, text: str | None, pos: float, in_link: bool, in_italic: bool = False) -> None:
         if not text:
             return
         if not text.strip():
@@ -200,6 +215,8 @@ class _Runs:
         self.parts.append(text)
         if in_link:
             self.link_chars += len(text.strip())
+        if in_italic:
+            self.italic_chars += len(text.strip())
 
     def line_break(self, pos: float) -> None:
         self.pending_breaks += 1
@@ -212,8 +229,9 @@ class _Runs:
         lines = [clean(line) for line in "".join(self.parts).split("\n")]
         text = "\n".join(line for line in lines if line)
         if text and self.owner is not None:
-            self.blocks.append(Block(self.owner, text, self.pos, self.link_chars))
+            self.blocks.append(Block(self.owner, text, self.pos, self.link_chars, self.italic_chars))
         self.parts, self.link_chars, self.pos, self.pending_breaks = [], 0, None, 0
+        self.italic_chars = 0
 
 
 def _last_pos(el, order) -> float:
@@ -227,26 +245,27 @@ def _blocks(root, order) -> list[Block]:
     body = root.find("body")
     runs = _Runs(order)
 
-    def walk(el, owner, in_link):
+    def walk(el, owner, in_link, in_italic):
         tag = el.tag if isinstance(el.tag, str) else ""
         is_block = tag in BLOCK_TAGS or el is body
         if is_block:
             runs.flush()
             owner = el
         runs.owner = owner
-        in_link = in_link or tag == "a"
-        runs.add(el.text, order[el] + 0.25, in_link)
+        inner_link = in_link or tag == "a"
+        inner_italic = in_italic or tag in ("em", "i")
+        runs.add(el.text, order[el] + 0.25, inner_link, inner_italic)
         for child in el:
             ctag = child.tag if isinstance(child.tag, str) else ""
             if ctag == "br":
                 runs.line_break(order[child])
             elif ctag:
-                walk(child, owner, in_link)
+                walk(child, owner, inner_link, inner_italic)
                 runs.owner = owner
-            runs.add(child.tail, _last_pos(child, order), in_link)
+            runs.add(child.tail, _last_pos(child, order), inner_link, inner_italic)
         if is_block:
             runs.flush()
 
-    walk(body if body is not None else root, None, False)
+    walk(body if body is not None else root, None, False, False)
     runs.flush()
     return runs.blocks
