@@ -9,7 +9,6 @@ import json
 import re
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from scraper.mirror.server import MirrorServer
 from scraper.mirror.site import build_site
 
 from .conftest import ROOT
+from .helpers import rows
 
 COMMANDS = ["search", "export", "browse", "report"]
 
@@ -42,14 +42,6 @@ def db(tmp_path_factory):
     assert done.returncode == 0, done.stderr[-3000:]
     return path
 
-
-def rows(path, sql, params=()):
-    conn = sqlite3.connect(path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 @pytest.mark.parametrize("command", COMMANDS)

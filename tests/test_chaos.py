@@ -7,8 +7,6 @@ DOWNLOAD_TIMEOUT); ``make chaos`` runs the full-size version.
 """
 from __future__ import annotations
 
-import json
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -26,15 +24,12 @@ from scraper.mirror.server import MirrorServer
 from scraper.mirror.site import build_site
 
 from .conftest import ROOT
+from .helpers import get_json, rows
 
 CONFIG = FaultConfig(huge_bytes=3_000_000, bomb_bytes=64 * 1024 * 1024, big_bytes=1_500_000,
                      slow_seconds=1.5, stall_seconds=8, retry_after=1)
 SETTINGS = ["-s", "DOWNLOAD_MAXSIZE=2000000", "-s", "DOWNLOAD_TIMEOUT=3"]
 
-
-def get_json(url):
-    with urllib.request.urlopen(url, timeout=10) as r:
-        return json.load(r)
 
 
 @pytest.fixture(scope="module")
@@ -73,14 +68,6 @@ def watch_rss(proc) -> list[int]:
     threading.Thread(target=poll, daemon=True).start()
     return peak
 
-
-def rows(db, sql, params=()):
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def fault(chaos, kind):

@@ -1,31 +1,15 @@
 """End to end: the CLI in a subprocess crawls the bundled mirror on 127.0.0.1."""
 from __future__ import annotations
 
-import json
-import sqlite3
-import subprocess
-import sys
-import urllib.request
-
 import pytest
 
 from scraper.mirror.server import MirrorServer
 from scraper.mirror.site import build_site
 
-from .conftest import ROOT, SEED
+from .conftest import SEED
+from .helpers import crawl, get_json, rows
 
 
-def crawl(url, db, *extra):
-    return subprocess.run(
-        [sys.executable, "-m", "scraper", "crawl", "--base-url", url, "--db", str(db),
-         "--delay", "0", "--concurrency", "8", *extra],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
-
-
-def get_json(url):
-    with urllib.request.urlopen(url) as r:
-        return json.load(r)
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +23,6 @@ def crawled(tmp_path_factory):
         yield {"db": db, "first": first, "second": second, "stats": stats,
                "manifest": manifest, "url": server.url}
 
-
-def rows(db, sql, params=()):
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def test_crawl_succeeds_and_summarises(crawled):

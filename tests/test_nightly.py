@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -18,34 +17,13 @@ from scraper.mirror.server import MirrorServer
 from scraper.mirror.site import build_site
 
 from .conftest import ROOT
+from .helpers import crawl, crawl_cmd, get_json, post
+from .helpers import rows as query
 
 
-def crawl_cmd(url, db, *extra):
-    return [sys.executable, "-m", "scraper", "crawl", "--base-url", url, "--db", str(db),
-            "--delay", "0", "--concurrency", "8", *extra]
 
 
-def crawl(url, db, *extra):
-    return subprocess.run(crawl_cmd(url, db, *extra), cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
 
-
-def post(url):
-    urllib.request.urlopen(urllib.request.Request(url, data=b"", method="POST")).read()
-
-
-def get_json(url):
-    with urllib.request.urlopen(url) as r:
-        return json.load(r)
-
-
-def query(db, sql, params=()):
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 @pytest.fixture

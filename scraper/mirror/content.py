@@ -19,7 +19,7 @@ the marker ``ORIGIN`` (see ``ORIGIN_MARK``) where an absolute URL is meant.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 # Replaced by http://127.0.0.1:PORT when a page is served.
