@@ -174,3 +174,19 @@ def test_listing_is_not_an_article():
     result = read_page(page(f"<h1>Tin tức sự kiện</h1>{items}"), URL)
     assert result.kind == "listing"
     assert result.article is None
+
+
+def test_author_from_structured_data_only_when_nothing_is_printed():
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+            '{"@type": "Person", "name": "Hoàng Minh Châu"}}</script>'
+            '<meta name="author" content="Liên đoàn Lao động tỉnh Bắc Kạn">')
+    no_byline = BASIC.replace('<p style="text-align: right;"><strong>Bùi Thanh Thủy, Trưởng ban CSPL&amp;QHLĐ, LĐLĐ tỉnh</strong></p>', "")
+    art = article(no_byline, head=head)
+    assert (art.author, art.author_line) == ("Hoàng Minh Châu", None)
+    assert article(BASIC, head=head).author == "Bùi Thanh Thủy"  # the printed byline wins
+
+
+def test_site_name_in_meta_author_is_not_a_person():
+    head = '<meta name="author" content="Liên đoàn Lao động tỉnh Bắc Kạn">'
+    no_byline = BASIC.replace('<p style="text-align: right;"><strong>Bùi Thanh Thủy, Trưởng ban CSPL&amp;QHLĐ, LĐLĐ tỉnh</strong></p>', "")
+    assert article(no_byline, head=head).author is None

@@ -99,6 +99,10 @@ def _article(doc: PageDoc) -> Article | None:
     if text_chars < (MIN_ARTICLE_CHARS if has_date else MIN_PAGE_CHARS) or not anchors.title:
         return None
     author, source = parse_byline(author_line)
+    if author is None and source is None:
+        # Last in the chain: a name given only in structured data (not printed,
+        # so author_line stays empty).
+        author = F.structured_author(doc)
     date = anchors.date
     og_type = (doc.meta.get("og:type") or "").lower()
     return Article(

@@ -14,7 +14,7 @@ from w3lib.url import safe_url_string
 
 from ..dates import ParsedDate, parse_date, parse_iso
 from ..items import Attachment, Image
-from .bylines import is_byline_text, parse_byline
+from .bylines import is_byline_text, looks_like_name, parse_byline
 from .page import HEADING_TAGS, Block, PageDoc
 from .text import clean, fold
 
@@ -326,6 +326,24 @@ def split_byline(doc: PageDoc, blocks: list[Block], container) -> tuple[list[Blo
                 return blocks, block.text
             break
     return blocks, None
+
+
+def structured_author(doc: PageDoc) -> str | None:
+    """The author named in JSON-LD or <meta name="author">, when it is a
+    person's name (sites often put their own name there)."""
+    values = []
+    for item in doc.jsonld:
+        author = item.get("author")
+        for entry in author if isinstance(author, list) else [author]:
+            if isinstance(entry, dict) and entry.get("@type", "Person") == "Person":
+                values.append(entry.get("name"))
+            elif isinstance(entry, str):
+                values.append(entry)
+    values.append(doc.meta.get("author"))
+    for value in values:
+        if isinstance(value, str) and looks_like_name(clean(value)):
+            return clean(value)
+    return None
 
 
 AUTHOR_CLASS = re.compile(r"(^|[\s_\-])(author|byline|createdby|created-by|posted-by|tac-?gia|writer|reporter|source|nguon)($|[\s_\-])", re.I)
