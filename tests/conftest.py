@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEED = ROOT.parent / "shared" / "seed"
+SEED = FIXTURES / "seed"  # the seed article's page text, as given in shared/seed
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

@@ -21,7 +21,8 @@ import pytest
 from scraper.mirror import MirrorServer, build_site
 from scraper.mirror.site import normalize_text
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import ROOT, SEED
+
 SEED_PATH = "/dien-dan-chuyen-de-doi-moi-cong-tac-to-chuc-cac-phong-trao-thi-dua-yeu-nuoc-trong-cnvcld.html"
 
 
@@ -172,13 +173,12 @@ def test_seed_article_is_verbatim(mirror):
     page = get(mirror, SEED_PATH)[2].decode()
     assert "Cập nhật lúc 07:29 - 01/12/2023 (GMT +07:00)" in page
     assert '<p style="text-align: right;"><strong>Bùi Thanh Thủy, Trưởng ban CSPL&amp;QHLĐ, LĐLĐ tỉnh</strong></p>' in page
-    seed_txt = ROOT.parent / "shared" / "seed" / "000_9d0083d01bf51626.txt"
-    if seed_txt.exists():
-        text = normalize_text(lxml.html.fromstring(page).text_content())
-        for line in seed_txt.read_text(encoding="utf-8").splitlines():
-            line = line.strip()
-            if len(line) > 40 and not line.startswith("/"):
-                assert normalize_text(line) in text
+    seed_txt = SEED / "000_9d0083d01bf51626.txt"
+    text = normalize_text(lxml.html.fromstring(page).text_content())
+    for line in seed_txt.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if len(line) > 40 and not line.startswith("/"):
+            assert normalize_text(line) in text
 
 
 def _body_images(doc, base: str) -> list[str]:
