@@ -12,7 +12,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import urljoin
 
 import lxml.html
