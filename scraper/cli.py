@@ -73,7 +73,24 @@ def cmd_crawl(args) -> int:
     )
     if run["message"]:
         print(f"why: {run['message']}")
+    _print_failures(args.db, run["id"])
     return int(run["exit_status"] or 0)
+
+
+def _print_failures(db_path: str, run_id: int, limit: int = 10) -> None:
+    """The run's failures, so nothing fails unseen (all of them are in `failures`)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    try:
+        rows = conn.execute("select url, http_status, error, attempts from failures "
+                            "where run_id = ? order by id", [run_id]).fetchall()
+    finally:
+        conn.close()
+    for url, status, error, attempts in rows[:limit]:
+        print(f"  failed: {url} ({error}; {attempts} attempt{'s' if attempts != 1 else ''})")
+    if len(rows) > limit:
+        print(f"  … and {len(rows) - limit} more: select * from failures where run_id = {run_id}")
 
 
 def cmd_reparse(args) -> int:
