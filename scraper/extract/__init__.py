@@ -84,11 +84,6 @@ def _article(doc: PageDoc) -> Article | None:
     if author_line is None:
         author_line = F.meta_byline(doc, anchors.title_pos, container)
     end = _end_pos(doc, container, blocks)
-    images, caption_pos = F.extract_images(doc, container, blocks, start, end)
-    # Files may be listed from the title on (a metadata table) down to the
-    # related-articles block, lone links included.
-    attachments = F.extract_attachments(doc, container, anchors.title_pos or start,
-                                        _stop_pos(doc, container, start))
     text_chars = sum(len(b.text) for b in blocks)
     link_chars = sum(b.link_chars for b in blocks)
     if not blocks or link_chars > 0.4 * text_chars:
@@ -98,6 +93,11 @@ def _article(doc: PageDoc) -> Article | None:
     has_date = anchors.date is not None
     if text_chars < (MIN_ARTICLE_CHARS if has_date else MIN_PAGE_CHARS) or not anchors.title:
         return None
+    images = F.extract_images(doc, container, blocks, start, end)
+    # Files may be listed from the title on (a metadata table) down to the
+    # related-articles block, lone links included.
+    attachments = F.extract_attachments(doc, container, anchors.title_pos or start,
+                                        _stop_pos(doc, container, start))
     author, source = parse_byline(author_line)
     if author is None and source is None:
         # Last in the chain: a name given only in structured data (not printed,

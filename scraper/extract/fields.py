@@ -396,17 +396,17 @@ def _is_icon(img) -> bool:
     return False
 
 
-def _caption_for(doc: PageDoc, img, container, blocks: list[Block]) -> tuple[str | None, Block | None]:
+def _caption_for(doc: PageDoc, img, container, blocks: list[Block]) -> str | None:
     node = img.getparent()
     while node is not None and node is not container:
         if node.tag == "figure":
             cap = node.find(".//figcaption")
             if cap is not None and clean(cap.text_content()):
-                return clean(cap.text_content()), None
+                return clean(cap.text_content())
         if node.tag == "table":
             text = _table_caption(node, img)
             if text:
-                return text, None
+                return text
             break
         node = node.getparent()
     # An element right after the image (or its <picture>/<a>) classed as a caption.
@@ -419,7 +419,7 @@ def _caption_for(doc: PageDoc, img, container, blocks: list[Block]) -> tuple[str
             (sibling.get("class") or "") + " " + (sibling.get("id") or "")):
         text = clean(sibling.text_content())
         if text:
-            return text, next((b for b in blocks if b.pos > doc.order.get(img, 0)), None)
+            return text
     # Otherwise the text right after the image, if it reads as a caption:
     # "Ảnh: …", italic, centred, or classed as a caption.
     pos = doc.order.get(img, 0)
@@ -427,14 +427,14 @@ def _caption_for(doc: PageDoc, img, container, blocks: list[Block]) -> tuple[str
     if following:
         nxt = following[0]
         if _gap_elements(doc, pos, nxt.pos, container):
-            return None, None
+            return None
         text = nxt.text.replace("\n", " ")
         whole = clean(nxt.el.text_content()) == clean(text)
         italic = nxt.italic_chars >= 0.9 * len(text.replace(" ", ""))
         if CAPTION_RE.match(text) or (len(text) < 250 and (
                 italic or (whole and _is_styled_caption(nxt.el)) or _caption_class(nxt.el, container))):
-            return clean(text), nxt
-    return None, None
+            return clean(text)
+    return None
 
 
 def _table_caption(table, img) -> str | None:
@@ -498,9 +498,8 @@ def _is_styled_caption(el) -> bool:
     return bool(text) and clean(italic) == text
 
 
-def extract_images(doc: PageDoc, container, blocks: list[Block], start: int, end: int) -> tuple[list[Image], set]:
+def extract_images(doc: PageDoc, container, blocks: list[Block], start: int, end: int) -> list[Image]:
     images: list[Image] = []
-    caption_blocks = set()
     seen = set()
     for img in container.iter("img", "amp-img"):
         pos = doc.order.get(img, 0)
@@ -513,12 +512,10 @@ def extract_images(doc: PageDoc, container, blocks: list[Block], start: int, end
         if not url or url in seen:
             continue
         seen.add(url)
-        caption, cap_block = _caption_for(doc, img, container, blocks)
-        if cap_block is not None:
-            caption_blocks.add(cap_block.pos)
+        caption = _caption_for(doc, img, container, blocks)
         images.append(Image(url=url, caption=caption, alt=clean(img.get("alt")) or None,
                             position=len(images)))
-    return images, caption_blocks
+    return images
 
 
 def _attachment_boxes(doc: PageDoc, container):
