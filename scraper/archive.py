@@ -274,15 +274,6 @@ class Archive:
         return self.db["articles"].count
 
 
-def read_raw_pages(db: sqlite_utils.Database):
-    """(url, final_url, fetched_at, html bytes) for the newest raw copy of each URL."""
-    for row in db.query(
-        "select url, final_url, fetched_at, html_gz from raw_pages r where id = "
-        "(select id from raw_pages where url = r.url order by last_fetched_at desc, id desc limit 1)"
-    ):
-        yield row["url"], row["final_url"], row["fetched_at"], gzip.decompress(row["html_gz"])
-
-
 class ArchiveLocked(RuntimeError):
     pass
 

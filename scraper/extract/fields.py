@@ -473,13 +473,6 @@ def _caption_class(el, container) -> bool:
     return False
 
 
-def _direct_block_of(img):
-    node = img.getparent()
-    while node is not None and node.tag not in ("p", "div", "td", "li", "figure", "center", "section", "article"):
-        node = node.getparent()
-    return node
-
-
 def _gap_elements(doc: PageDoc, pos: int, next_pos: int, container) -> bool:
     """True if another image sits between an image and the next block."""
     for other in container.iter("img"):
