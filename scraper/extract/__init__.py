@@ -77,7 +77,8 @@ def _article(doc: PageDoc) -> Article | None:
     container = F.find_body_container(doc, start)
     if container is None:
         return None
-    blocks = F.body_blocks(doc, container, start)
+    lead = F.lead_blocks(doc, container, start)
+    blocks = lead + F.body_blocks(doc, container, start)
     # Drop the title/dateline if they sit inside the container after `start`.
     blocks = [b for b in blocks if b.text != anchors.title and b.text != anchors.dateline]
     blocks, author_line = F.split_byline(doc, blocks, container)
@@ -116,7 +117,7 @@ def _article(doc: PageDoc) -> Article | None:
         author_line=author_line,
         source=source,
         body_text="\n\n".join(b.text for b in blocks),
-        body_html=F.body_html(container, blocks, images),
+        body_html=F.body_html(container, blocks, images, lead),
         description=F.extract_description(doc),
         category=F.extract_category(doc),
         kind="article" if has_date or og_type == "article" else "page",
@@ -146,7 +147,7 @@ def _is_headline_list(doc: PageDoc, container, start, end, text_chars: int) -> b
 def _stop_pos(doc: PageDoc, container, start) -> float:
     inside = set(container.iter())
     for block in doc.blocks:
-        if block.pos > start and block.el in inside and F.STOP_RE.match(block.text):
+        if block.pos > start and block.el in inside and F.is_stop(block):
             return block.pos
     return max(doc.order.get(el, 0) for el in inside)
 

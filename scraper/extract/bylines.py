@@ -12,7 +12,7 @@ from .text import clean, fold
 _SOURCE = re.compile(r"^\s*(?:\(?\s*)(theo|nguồn|nguon)\s*[:.\-–]?\s*(.+?)\s*\)?\s*$", re.I)
 _PREFIX = re.compile(
     r"^\s*(?:(tác giả|tac gia|bài và ảnh|bài, ảnh|bài|tin, ảnh|tin và ảnh|tin|người viết|phóng viên|"
-    r"pv|ctv|đăng bởi|viết bởi|người đăng|biên tập)\s*[:.\-–]|(viết bởi|đăng bởi|người đăng|posted by|by)\b)\s*",
+    r"pv|ctv|đăng bởi|viết bởi|gửi bởi|người đăng|biên tập)\s*[:.\-–]|(viết bởi|đăng bởi|gửi bởi|người đăng|posted by|by)\b)\s*",
     re.I)
 # A segment that starts with a role or unit word, or contains a unit
 # acronym, describes the person; it is not a name (compared folded, so "Phó"
@@ -20,7 +20,8 @@ _PREFIX = re.compile(
 # given name ("Thanh", "Văn", "Công", "Thị", "Trường").
 _ROLE = re.compile(
     r"^(chu tich|pho |truong (ban|phong|khoa|doan|cong|tieu|thpt|thcs|mam|thon|bo mon|tram)|"
-    r"uy vien|can bo|giam doc|ban |bao (bac kan|lao dong|nhan dan|dien tu|thai nguyen|tien phong|"
+    r"uy vien|can bo|giam doc|ban (chap hanh|thuong vu|to chuc|tuyen giao|chinh sach|kiem tra|"
+    r"nu cong|quan ly|dan van|bien tap|giam doc|chi dao|doi ngoai|cong doan|cspl|thi dua)|bao (bac kan|lao dong|nhan dan|dien tu|thai nguyen|tien phong|"
     r"thanh nien|tuoi tre|dan tri|moi)|so |phong |van phong|cong doan|cong ty|lien doan|"
     r"dang uy|chi bo|nganh|trung tam|thanh pho|thi tran|thi xa|"
     r"hoi (lien hiep|nong dan|phu nu|cuu chien binh|chu thap do|khuyen hoc)|"
@@ -32,6 +33,7 @@ _ROLE = re.compile(
 # Names are never one of these words alone, but "Phương", "Huyền", "Tô",
 # "Bảo", "Đoàn" start many names: so districts and wards are told by the
 # other segments ("LĐLĐ huyện …"), not by a leading "Huyện"/"Phường".
+POSTED_AT = re.compile(r"\s+(?:vào|lúc|ngày|on|at)\s+(?=\S*\d|thứ|chủ nhật)", re.I)
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'.]*\.?$")
 
 
@@ -61,6 +63,8 @@ def parse_byline(line: str | None) -> tuple[str | None, str | None]:
     if m:
         return None, clean(m.group(2)).rstrip(".") or None
     line = _PREFIX.sub("", line).strip()
+    # "X vào Thứ 5, 11/04/2024 - 16:40": the post time after the name.
+    line = POSTED_AT.split(line)[0]
     # "Name (unit)" -> drop the parenthesis.
     line = re.sub(r"\s*\(.*?\)\s*", " ", line).strip()
     parts = [p.strip() for p in re.split(r"\s*(?:,|;|\s[-–—]\s|\s\|\s)\s*", line) if p.strip()]
@@ -78,6 +82,11 @@ def parse_byline(line: str | None) -> tuple[str | None, str | None]:
             return ", ".join(sub), None
         return None, None
     return ", ".join(names), None
+
+
+def has_label(text: str) -> bool:
+    """The line names itself a byline ("Tác giả:", "Viết bởi", "Gửi bởi" …)."""
+    return _PREFIX.match(clean(text)) is not None
 
 
 def is_byline_text(text: str) -> bool:

@@ -14,7 +14,7 @@ from w3lib.url import safe_url_string
 
 from ..dates import ParsedDate, parse_date, parse_iso
 from ..items import Attachment, Image
-from .bylines import is_byline_text, looks_like_name, parse_byline
+from .bylines import POSTED_AT, has_label, is_byline_text, looks_like_name, parse_byline
 from .page import HEADING_TAGS, Block, PageDoc
 from .text import clean, fold
 
@@ -53,6 +53,14 @@ DATELINE_WORDS = re.compile(
 )
 DATELINE_MAX_RESIDUE = 30
 DATE_KEYWORD = re.compile(r"cập nhật|ngày đăng|đăng lúc|đăng ngày|xuất bản|thời gian đăng|ngày cập nhật", re.I)
+def is_stop(block: Block) -> bool:
+    """Where the article ends: a "Tin khác"/"Chia sẻ" heading. An inline
+    "Xem thêm: <a>headline</a>" line is skipped, not an end."""
+    if not STOP_RE.match(block.text):
+        return False
+    return not (len(block.text) > 25 and block.link_chars >= 0.5 * len(block.text))
+
+
 CAPTION_RE = re.compile(r"^\(?\s*(ảnh|hình|hình ảnh|photo)\b", re.I)
 # A file extension ends the path, or a path segment (Liferay: file.pdf/<uuid>).
 DOC_EXT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|odt|ods)(\?|#|/|$)", re.I)
@@ -207,7 +215,7 @@ def find_anchors(doc: PageDoc) -> Anchors:
         near_before = [x for x in before if _gap(doc, x[0], title_block) <= 4]
         # A dateline printed below the body ("Cập nhật: …" at the end) must say
         # what it is, and come before any related-articles list.
-        stop = next((b.pos for b in doc.blocks if b.pos > title_block.pos and STOP_RE.match(b.text)), None)
+        stop = next((b.pos for b in doc.blocks if b.pos > title_block.pos and is_stop(b)), None)
         far_after = [x for x in after if DATE_KEYWORD.search(x[0].text) and (stop is None or x[0].pos < stop)]
         pick = near_after[:1] or near_before[-1:] or far_after[:1]
         if pick:
@@ -295,14 +303,48 @@ def body_blocks(doc: PageDoc, container, start: int) -> list[Block]:
             continue
         if doc.is_chrome(block.el, stop=container):
             continue
-        if STOP_RE.match(block.text):
+        if is_stop(block):
             if kept:
                 break
             continue
-        if block.link_chars >= len(block.text) * 0.8 and len(block.text) < 200:
-            continue  # "In bài viết", lone links between paragraphs
+        if STOP_RE.match(block.text) or (
+                block.link_chars >= len(block.text) * 0.8 and len(block.text) < 200):
+            continue  # "Xem thêm: <a>…</a>" inside the body, lone links between paragraphs
         kept.append(block)
     return kept
+
+
+LEAD_CLASS = re.compile(r"sapo|lead|summary|tom-?tat|intro|chapeau|excerpt|abstract|description", re.I)
+
+
+def lead_blocks(doc: PageDoc, container, start: float) -> list[Block]:
+    """The lead (sapô) that many layouts print between the title and the body
+    container: a sentence-length, link-free block, or one classed as a lead."""
+    first_inside = min(doc.order.get(el, 0) for el in container.iter())
+    lead = []
+    for block in doc.blocks:
+        if not start < block.pos < first_inside or doc.is_chrome(block.el):
+            continue
+        classed = _classed(block.el, LEAD_CLASS)
+        sentence = len(block.text) >= 80 and block.link_chars == 0
+        if (classed or sentence) and not dateline_like(block.text) and not is_byline_text(block.text):
+            lead.append(block)
+    return lead
+
+
+def _classed(el, pattern, depth: int = 3) -> bool:
+    node = el
+    for _ in range(depth):
+        if node is None:
+            return False
+        if pattern.search((node.get("class") or "") + " " + (node.get("id") or "")):
+            return True
+        node = node.getparent()
+    return False
+
+
+def dateline_like(text: str) -> bool:
+    return len(text) <= 160 and _residue(text) <= DATELINE_MAX_RESIDUE and parse_date(text) is not None
 
 
 def split_byline(doc: PageDoc, blocks: list[Block], container) -> tuple[list[Block], str | None]:
@@ -320,7 +362,7 @@ def split_byline(doc: PageDoc, blocks: list[Block], container) -> tuple[list[Blo
     # The byline may sit just after the body container.
     for block in doc.blocks:
         if block.pos > last.pos and block.el not in set(container.iter()):
-            if doc.is_chrome(block.el) or STOP_RE.match(block.text):
+            if doc.is_chrome(block.el) or is_stop(block):
                 break
             if is_byline_text(block.text) and not CAPTION_RE.match(block.text):
                 return blocks, block.text
@@ -346,7 +388,7 @@ def structured_author(doc: PageDoc) -> str | None:
     return None
 
 
-AUTHOR_CLASS = re.compile(r"(^|[\s_\-])(author|byline|createdby|created-by|posted-by|tac-?gia|writer|reporter|source|nguon)($|[\s_\-])", re.I)
+AUTHOR_CLASS = re.compile(r"(^|[\s_\-])(author|byline|createdby|created-by|posted-by|submitted|username|tac-?gia|writer|reporter|source|nguon)($|[\s_\-])", re.I)
 AUTHOR_LABEL = re.compile(r"^(tác giả|viết bởi|người viết|phóng viên|đăng bởi|người đăng)\s*:?$", re.I)
 
 
@@ -363,10 +405,14 @@ def meta_byline(doc: PageDoc, title_pos: float | None, container) -> str | None:
         if "comment" in names.lower() or el.tag in ("input", "label") or doc.is_chrome(el):
             continue
         text = clean(el.text_content()).lstrip("|·•-–—/ ").strip()
+        text = POSTED_AT.split(text)[0]  # the byline, not the post time after it
         if text and any(parse_byline(text)):
             found.append(text)
     if found:
-        return min(found, key=len)  # the innermost element that still reads as a byline
+        # The innermost element that still reads as a byline, with its label
+        # ("Gửi bởi X") when one is printed: author_line is the line as printed.
+        labelled = [t for t in found if has_label(t)]
+        return min(labelled or found, key=len)
     for label, value in zip(doc.blocks, doc.blocks[1:]):
         if title_pos is not None and label.pos < title_pos:
             continue
@@ -491,12 +537,19 @@ def _is_styled_caption(el) -> bool:
     return bool(text) and clean(italic) == text
 
 
-def extract_images(doc: PageDoc, container, blocks: list[Block], start: int, end: int) -> list[Image]:
+def extract_images(doc: PageDoc, container, blocks: list[Block], start: float, end: float) -> list[Image]:
+    """Images inside the body, and a lead image printed between the title and
+    the body container (a CMS's "featured image" field)."""
     images: list[Image] = []
     seen = set()
-    for img in container.iter("img", "amp-img"):
+    first_inside = min(doc.order.get(el, 0) for el in container.iter())
+    lead = [img for img in doc.root.iter("img", "amp-img")
+            if start < doc.order.get(img, 0) < first_inside and not doc.is_chrome(img)]
+    for img in lead + list(container.iter("img", "amp-img")):
         pos = doc.order.get(img, 0)
-        if pos <= start or pos > end or doc.is_chrome(img, stop=container) or _is_icon(img):
+        if pos <= start or pos > end or _is_icon(img):
+            continue
+        if pos > first_inside and doc.is_chrome(img, stop=container):
             continue
         link = next(iter(img.iterancestors("a")), None)
         if link is not None and re.search(r"\.html?(\?|#|$)", link.get("href") or ""):
@@ -605,10 +658,11 @@ def extract_description(doc: PageDoc) -> str | None:
     return clean(doc.meta.get("og:description") or doc.meta.get("description")) or None
 
 
-def body_html(container, blocks: list[Block], images: list) -> str:
-    """The container's children that hold kept text or images, as printed."""
+def body_html(container, blocks: list[Block], images: list, lead: list[Block] = ()) -> str:
+    """The lead, then the container's children that hold kept text or images,
+    as printed."""
     keep = {b.el for b in blocks}
-    parts = []
+    parts = [lxml.html.tostring(b.el, encoding="unicode", with_tail=False) for b in lead]
     for child in container:
         if not isinstance(child.tag, str):
             continue
