@@ -20,7 +20,7 @@ class ArchivePipeline:
         self.path = path
         self.archive: Archive | None = None
         self.run_id: int | None = None
-        self.counts = {"new": 0, "updated": 0, "unchanged": 0, "failures": 0}
+        self.counts = {"new": 0, "updated": 0, "unchanged": 0, "failures": 0, "store_errors": 0}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -45,7 +45,14 @@ class ArchivePipeline:
 
     def process_item(self, item):
         if isinstance(item, FetchedArticle):
-            outcome = self.archive.save_article(item, self.run_id)
+            try:
+                outcome = self.archive.save_article(item, self.run_id)
+            except Exception:
+                # The write was rolled back whole; the response is in the WARC.
+                # Counted so that the run judges itself failed, then re-raised
+                # for Scrapy's log.
+                self.counts["store_errors"] += 1
+                raise
             self.counts[outcome] += 1
             stored = self.counts["new"] + self.counts["updated"] + self.counts["unchanged"]
             if stored % 25 == 0:
@@ -68,6 +75,7 @@ class ArchivePipeline:
             pages_fetched=stats.get_value("downloader/response_count", 0),
             articles_seen=self.counts["new"] + self.counts["updated"] + self.counts["unchanged"],
             failures=self.counts["failures"],
+            store_errors=self.counts["store_errors"],
             coverage=coverage,
             unparsed_article_pages=stats.get_value("archiver/unparsed_article_like", 0),
             max_failures=settings.getint("ARCHIVER_MAX_FAILURES"),

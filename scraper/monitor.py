@@ -13,7 +13,8 @@ class Verdict:
 
 def judge_run(*, finish_reason: str, pages_fetched: int, articles_seen: int,
               failures: int, coverage: dict[str, float], unparsed_article_pages: int,
-              max_failures: int, min_coverage: float, max_unparsed_share: float) -> Verdict:
+              max_failures: int, min_coverage: float, max_unparsed_share: float,
+              store_errors: int = 0) -> Verdict:
     """`coverage` maps a required field to the share of this run's articles
     that have it. Thresholds come from settings (ARCHIVER_*)."""
     problems = []
@@ -26,6 +27,8 @@ def judge_run(*, finish_reason: str, pages_fetched: int, articles_seen: int,
     elif unparsed_article_pages > max_unparsed_share * (articles_seen + unparsed_article_pages):
         problems.append(f"{unparsed_article_pages} pages looked like articles but could not be "
                         f"parsed (over {max_unparsed_share:.0%})")
+    if store_errors:
+        problems.append(f"{store_errors} fetched articles could not be written to the archive")
     if failures > max_failures:
         problems.append(f"{failures} failures, over the budget of {max_failures}")
     for name, share in sorted(coverage.items()):

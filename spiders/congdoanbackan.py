@@ -118,7 +118,17 @@ class CongdoanbackanSpider(scrapy.Spider):
             yield FetchFailure(url=original, status=302, error=f"gone: redirected to {response.url}",
                                failed_at=_now(), referer=_referer(response))
             return
-        page = read_page(response.text, response.url)
+        try:
+            page = read_page(response.text, response.url)
+        except Exception as exc:  # noqa: BLE001 - recorded, never dropped
+            # An extractor bug must not lose the page: it is recorded as a
+            # failure (the raw response is in the WARC) and the crawl goes on.
+            self.logger.exception("extraction failed on %s", response.url)
+            stats.inc_value("archiver/extraction_errors")
+            yield FetchFailure(url=original, status=response.status,
+                               error=f"extraction error: {type(exc).__name__}: {exc}"[:500],
+                               failed_at=_now(), referer=_referer(response))
+            return
         if page.kind == "notfound":
             yield FetchFailure(url=original, status=response.status, error="gone: not-found page",
                                failed_at=_now(), referer=_referer(response))

@@ -21,4 +21,5 @@ def test_each_budget_fails_the_run_and_says_why():
     assert "could not be parsed" in judge(unparsed_article_pages=10).message
     assert "ended early" in judge(finish_reason="shutdown").message
     assert "no page" in judge(pages_fetched=0).message
+    assert "could not be written" in judge(store_errors=1).message
     assert judge(failures=51).exit_status == 1

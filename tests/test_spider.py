@@ -1,5 +1,6 @@
 """Spider callbacks on responses built from saved HTML: what is followed,
 what is an article, what is recorded as a failure."""
+import pytest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
@@ -88,3 +89,28 @@ def test_barren_chain_stops():
         followed += 1
         barren += 1
     assert followed <= 4
+
+
+def test_an_extractor_crash_is_recorded_not_dropped(monkeypatch):
+    import spiders.congdoanbackan as module
+
+    def broken(html, url):  # stands in for an extractor bug on one odd page
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(module, "read_page", broken)
+    sp = spider()
+    items, urls = run(sp, response(BASE + "bai-viet.html", ARTICLE))
+    [failure] = items
+    assert isinstance(failure, FetchFailure)
+    assert failure.url == BASE + "bai-viet.html" and "RuntimeError: boom" in failure.error
+    assert sp.crawler.stats.get_value("archiver/extraction_errors") == 1
+
+
+@pytest.mark.parametrize("body", ["", "<?xml version='1.0'?><?pi?>", "<!-- -->", "\x00\x01",
+                                  '<base href="http://[bad"><a href="x">y</a>',
+                                  '<link rel="canonical" href="http://[::1"><p>x</p>'])
+def test_odd_pages_do_not_crash_the_extractor(body):
+    sp = spider()
+    items, _ = run(sp, response(BASE + "la.html", body))
+    assert sp.crawler.stats.get_value("archiver/extraction_errors") is None
+    assert items == []  # nothing to archive, nothing failed

@@ -130,18 +130,28 @@ def parse(html: str | bytes, url: str) -> PageDoc:
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
     if not text.strip():
         text = "<html><body></body></html>"
-    root = lxml.html.document_fromstring(text)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except etree.ParserError:  # "Document is empty": only comments or PIs
+        root = lxml.html.document_fromstring("<html><body></body></html>")
     jsonld = _jsonld(root)
     meta = _meta(root)
     base_href = root.xpath("string((//base[@href])[1]/@href)").strip()
-    base_url = urljoin(url, base_href) if base_href else url
+    try:
+        base_url = urljoin(url, base_href) if base_href else url
+    except ValueError:  # a malformed <base href> is ignored, as browsers do
+        base_url = url
     canonical = root.xpath("string((//link[@rel='canonical'])[1]/@href)").strip() or None
+    try:
+        canonical = urljoin(base_url, canonical) if canonical else None
+    except ValueError:
+        canonical = None
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     order = {el: i for i, el in enumerate(root.iter())}
     doc = PageDoc(url=url, base_url=base_url, root=root, order=order, blocks=[],
                   jsonld=jsonld, meta=meta,
-                  canonical=urljoin(base_url, canonical) if canonical else None)
+                  canonical=canonical)
     doc.blocks = _blocks(root, order)
     doc.sizes = _sizes(root)
     body = root.find("body")
