@@ -52,12 +52,17 @@ class CongdoanbackanSpider(scrapy.Spider):
             spider._read_archive(db_path)
         return spider
 
+    def _key(self, url: str) -> str:
+        """One key per page of the site, whatever spelling a link uses
+        (http/https, www. or not, fragments, tracking parameters)."""
+        return normalize(on_host(url, self.base_url))
+
     def _read_archive(self, db_path: str) -> None:
         """What earlier runs already hold decides what this run skips."""
         archive = Archive(db_path)
         try:
-            self.known_articles = {normalize(u) for u in archive.known_urls()}
-            self.fetched_before = {normalize(u) for u in archive.fetched_before()}
+            self.known_articles = {self._key(u) for u in archive.known_urls()}
+            self.fetched_before = {self._key(u) for u in archive.fetched_before()}
             if self.revalidate_days is not None:
                 self.revalidation = archive.revalidation_targets(self.revalidate_days)
             if self.mode == "auto":
@@ -69,7 +74,7 @@ class CongdoanbackanSpider(scrapy.Spider):
             archive.close()
 
     async def start(self):
-        self.scheduled.add(normalize(self.base_url))
+        self.scheduled.add(self._key(self.base_url))
         yield scrapy.Request(self.base_url, callback=self.parse, errback=self.on_error)
         for target in self.revalidation:
             # Conditional requests: an unchanged article costs the site a 304.
@@ -78,7 +83,7 @@ class CongdoanbackanSpider(scrapy.Spider):
                 headers["If-None-Match"] = target["etag"]
             if target["last_modified"]:
                 headers["If-Modified-Since"] = target["last_modified"]
-            self.scheduled.add(normalize(target["url"]))
+            self.scheduled.add(self._key(target["url"]))
             yield scrapy.Request(target["url"], headers=headers, callback=self.parse,
                                  errback=self.on_error, dont_filter=True,
                                  meta={"handle_httpstatus_list": [304], "revalidation": True})
@@ -179,13 +184,13 @@ class CongdoanbackanSpider(scrapy.Spider):
         if self.mode == "full":
             return [link.url for link in page.links]
         if self.mode == "resume":
-            return [link.url for link in page.links if normalize(link.url) not in self.known_articles]
+            return [link.url for link in page.links if self._key(link.url) not in self.known_articles]
         chosen, next_pages, holds_new = [], [], False
         own_listing = listing_key(response.url)
         for link in page.links:
             if not is_followable(link.url, self.site_host):
                 continue
-            key = normalize(link.url)
+            key = self._key(link.url)
             if key in self.known_articles:
                 continue  # archived already; --revalidate re-checks recent ones
             if page_number(link.url) is not None and listing_key(link.url) == own_listing:
@@ -207,7 +212,7 @@ class CongdoanbackanSpider(scrapy.Spider):
         for url in urls:
             if not is_followable(url, self.site_host):
                 continue
-            key = normalize(url)
+            key = self._key(url)
             if key in self.scheduled:
                 continue
             self.scheduled.add(key)

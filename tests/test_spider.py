@@ -114,3 +114,10 @@ def test_odd_pages_do_not_crash_the_extractor(body):
     items, _ = run(sp, response(BASE + "la.html", body))
     assert sp.crawler.stats.get_value("archiver/extraction_errors") is None
     assert items == []  # nothing to archive, nothing failed
+
+
+def test_scheme_and_www_variants_are_one_page():
+    body = listing([f"{BASE}bai-1.html", "http://www.congdoanbackan.org.vn/bai-1.html",
+                    "https://www.congdoanbackan.org.vn/bai-1.html#top", "bai-2.html"])
+    _, urls = run(spider(), response(BASE + "tin-tuc.html", body))
+    assert urls == [BASE + "bai-1.html", BASE + "bai-2.html", BASE + "tin-tuc/trang-9.html"]
