@@ -41,3 +41,16 @@ def test_unreachable_site_fails_with_nonzero_status(tmp_path):
     conn = sqlite3.connect(db)
     assert conn.execute("select count(*) from failures").fetchone()[0] >= 1
     assert conn.execute("select status from crawl_runs").fetchone()[0] == "failed"
+
+
+def test_demo_serves_crawls_and_shows_rows(tmp_path):
+    db = tmp_path / "demo.db"
+    out = subprocess.run([sys.executable, "-m", "scraper", "demo", "--db", str(db), "--port", "0"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "mirror serving http://127.0.0.1:" in out.stdout
+    assert "latest archived articles:" in out.stdout and "60 articles in" in out.stdout
+    import sqlite3
+    conn = sqlite3.connect(db)
+    assert conn.execute("select count(*) from articles where kind = 'article'").fetchone()[0] == 60
+    assert conn.execute("select count(*) from captures").fetchone()[0] > 60
