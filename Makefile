@@ -51,10 +51,11 @@ chaos: setup
 # ---- extraction quality and speed, nightly cost
 .PHONY: eval eval-holdout bench-extract bench-nightly
 
-# Per-field accuracy over the labelled corpus (tests/fixtures/corpus).
+# Per-field accuracy over the labelled corpora (tests/fixtures/corpus, holdout*).
 eval: setup
 	$(PY) -m scraper.evaluate
 	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout
+	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout2
 
 # ms per page, ours and trafilatura's on the same pages, with field accuracy.
 bench-extract: setup

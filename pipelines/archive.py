@@ -6,7 +6,7 @@ import logging
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from scraper.archive import Archive
+from scraper.archive import Archive, RunLock
 from scraper.items import FetchedArticle, FetchFailure
 from scraper.monitor import judge_run
 from pipelines.validate import REQUIRED_FIELDS
@@ -20,6 +20,7 @@ class ArchivePipeline:
         self.path = path
         self.archive: Archive | None = None
         self.run_id: int | None = None
+        self.lock: RunLock | None = None
         self.counts = {"new": 0, "updated": 0, "unchanged": 0, "failures": 0, "store_errors": 0}
 
     @classmethod
@@ -28,6 +29,10 @@ class ArchivePipeline:
         if not path:
             raise NotConfigured("set ARCHIVE_DB to the SQLite file of the archive")
         pipeline = cls(crawler, path)
+        if not crawler.settings.getbool("ARCHIVER_LOCK_HELD"):
+            # `scrapy crawl` takes the same one-run-per-archive lock as the CLI
+            # (which holds it already and says so with ARCHIVER_LOCK_HELD).
+            pipeline.lock = RunLock(path).acquire()
         # The run is judged once Scrapy knows why it finished, which is only
         # after the pipelines' close_spider: so on the spider_closed signal.
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
@@ -76,6 +81,8 @@ class ArchivePipeline:
             articles_seen=self.counts["new"] + self.counts["updated"] + self.counts["unchanged"],
             failures=self.counts["failures"],
             store_errors=self.counts["store_errors"],
+            pages_parsed=stats.get_value("archiver/html_pages", 0) + stats.get_value("archiver/not_modified", 0),
+            start_failed=bool(stats.get_value("archiver/start_failed")),
             coverage=coverage,
             unparsed_article_pages=stats.get_value("archiver/unparsed_article_like", 0),
             max_failures=settings.getint("ARCHIVER_MAX_FAILURES"),
@@ -90,3 +97,5 @@ class ArchivePipeline:
         if verdict.exit_status:
             logger.error("run judged failed: %s", verdict.message)
         self.archive.close()
+        if self.lock is not None:
+            self.lock.release()

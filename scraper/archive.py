@@ -38,8 +38,9 @@ RUN_COLUMNS = {
     "status": str, "message": str, "settings_json": str,
 }
 # Fields whose change makes a new version (fetch metadata does not).
-CONTENT_FIELDS = ("title", "published_at", "dateline", "author_line", "source",
-                  "category", "body_text", "kind")
+CONTENT_FIELDS = ("title", "published_at", "published_precision", "dateline", "author",
+                  "author_line", "source", "category", "description", "body_text", "body_html",
+                  "kind")
 
 
 def utc_now() -> str:
@@ -48,8 +49,8 @@ def utc_now() -> str:
 
 def content_hash(article: Article) -> str:
     payload = {k: getattr(article, k) for k in CONTENT_FIELDS}
-    payload["images"] = [(i.url, i.caption) for i in article.images]
-    payload["attachments"] = [(a.url, a.text) for a in article.attachments]
+    payload["images"] = [(i.url, i.caption, i.alt) for i in article.images]
+    payload["attachments"] = [(a.url, a.text, a.kind) for a in article.attachments]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
@@ -188,9 +189,7 @@ class Archive:
                 self.db["article_versions"].insert({
                     "url": art.url, "version": version, "content_hash": digest,
                     "fetched_at": now, "run_id": run_id,
-                    "record_json": json.dumps(
-                        {k: v for k, v in asdict(art).items() if k != "body_html"},
-                        ensure_ascii=False),
+                    "record_json": json.dumps(asdict(art), ensure_ascii=False),
                 }, pk=("url", "version"), replace=True)
             if run_id is not None:
                 self.db["run_outcomes"].insert(
@@ -243,13 +242,23 @@ class Archive:
         return {r[0] for r in self.db.execute("select url from articles")}
 
     def fetched_before(self) -> set[str]:
-        """Every URL any earlier run fetched: archived pages, captured
-        responses (listings included) and recorded failures."""
+        """Every URL an earlier run fetched successfully: archived pages and
+        the 2xx responses captured (listings included). A URL that only ever
+        failed is not in it, so the next run tries it again."""
         urls = self.known_urls()
-        urls.update(r[0] for r in self.db.execute("select distinct url from captures"))
+        urls.update(r[0] for r in self.db.execute(
+            "select distinct url from captures where http_status between 200 and 299"))
         urls.update(r[0] for r in self.db.execute("select distinct request_url from articles"))
-        urls.update(r[0] for r in self.db.execute("select distinct url from failures"))
-        return urls
+        return urls - self.failed_urls()
+
+    def failed_urls(self, max_runs: int | None = None) -> set[str]:
+        """URLs that failed and are not archived since; with `max_runs`, only
+        those that failed in fewer than that many runs (worth another try)."""
+        rows = self.db.execute(
+            "select f.url, count(distinct f.run_id) from failures f where not exists "
+            "(select 1 from articles a where a.url = f.url or a.request_url = f.url) "
+            "group by f.url")
+        return {url for url, runs in rows if max_runs is None or runs < max_runs}
 
     def last_run_completed(self) -> bool:
         """False when the last run was killed or judged failed: the next run

@@ -46,12 +46,17 @@ def cmd_crawl(args) -> int:
 
     from scraper.archive import ArchiveLocked, RunLock
 
+    problem = _check_db_path(args.db) or _check_base_url(args.base_url)
+    if problem:
+        print(f"cannot start: {problem}", file=sys.stderr)
+        return 2
     try:
         lock = RunLock(args.db).acquire()
     except ArchiveLocked as exc:
         print(f"refusing to start: {exc}", file=sys.stderr)
         return 3
     settings = _crawl_settings(args)
+    settings.set("ARCHIVER_LOCK_HELD", True, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("congdoanbackan")
     process.crawl(crawler, base_url=args.base_url, mode="full" if args.full else "auto",
@@ -93,6 +98,38 @@ def _print_failures(db_path: str, run_id: int, limit: int = 10) -> None:
         print(f"  … and {len(rows) - limit} more: select * from failures where run_id = {run_id}")
 
 
+def _check_db_path(path: str, must_exist: bool = False) -> str | None:
+    """A clear sentence for an archive path that cannot work, else None."""
+    import os.path
+
+    if os.path.isdir(path):
+        return f"{path} is a directory; give the archive's file name (e.g. {path.rstrip('/')}/archive.db)"
+    if os.path.exists(path):
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+        if head and head != b"SQLite format 3\x00":
+            return f"{path} exists and is not an SQLite archive"
+        return None
+    if must_exist:
+        return f"no archive at {path}"
+    parent = os.path.dirname(os.path.abspath(path))
+    probe = parent
+    while not os.path.exists(probe):
+        probe = os.path.dirname(probe)
+    if not os.path.isdir(probe) or not os.access(probe, os.W_OK):
+        return f"cannot create {path}: {probe} is not a writable directory"
+    return None
+
+
+def _check_base_url(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"--base-url must be an http(s) URL such as https://congdoanbackan.org.vn/, not {url!r}"
+    return None
+
+
 def cmd_reparse(args) -> int:
     """Re-extract every article from the stored WARC captures, offline.
 
@@ -104,6 +141,10 @@ def cmd_reparse(args) -> int:
     from scraper.archive import ArchiveLocked, RunLock
     from scraper.reparse import reparse
 
+    problem = _check_db_path(args.db, must_exist=True)
+    if problem:
+        print(f"cannot start: {problem}", file=sys.stderr)
+        return 2
     try:
         lock = RunLock(args.db).acquire()
     except ArchiveLocked as exc:

@@ -14,14 +14,21 @@ class Verdict:
 def judge_run(*, finish_reason: str, pages_fetched: int, articles_seen: int,
               failures: int, coverage: dict[str, float], unparsed_article_pages: int,
               max_failures: int, min_coverage: float, max_unparsed_share: float,
-              store_errors: int = 0) -> Verdict:
+              store_errors: int = 0, pages_parsed: int | None = None,
+              start_failed: bool = False) -> Verdict:
     """`coverage` maps a required field to the share of this run's articles
-    that have it. Thresholds come from settings (ARCHIVER_*)."""
+    that have it. Thresholds come from settings (ARCHIVER_*). `pages_parsed`
+    counts 2xx HTML pages read (None: not known)."""
     problems = []
     if finish_reason != "finished":
         problems.append(f"crawl ended early ({finish_reason})")
     if pages_fetched == 0:
         problems.append("no page could be fetched")
+    elif pages_parsed == 0:
+        # Only robots.txt and error answers: the site is down or parked.
+        problems.append("no HTML page of the site could be read")
+    if start_failed:
+        problems.append("the start page failed")
     if unparsed_article_pages and articles_seen == 0:
         problems.append(f"{unparsed_article_pages} pages looked like articles but none was parsed")
     elif unparsed_article_pages > max_unparsed_share * (articles_seen + unparsed_article_pages):

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 from w3lib.encoding import html_to_unicode
 
-from .archive import Archive
+from .archive import Archive, content_hash
 from .capture import read_capture
 from .extract import read_page
 from .items import FetchedArticle
 from .middlewares import prefers_utf8
-from .urls import same_page
+from .urls import is_site_root, same_page
 
 COMPARED = ("title", "published_at", "author", "author_line", "source", "category",
             "body_text", "kind", "image_count", "attachment_count")
@@ -39,6 +39,13 @@ def decode(body: bytes, content_type: str | None) -> str:
     return text
 
 
+def _changed_fields(article, old: dict) -> list[str]:
+    now = {f: getattr(article, f, None) for f in COMPARED}
+    now["image_count"] = len(article.images)
+    now["attachment_count"] = len(article.attachments)
+    return [f for f in COMPARED if now[f] != old.get(f)]
+
+
 def reparse(db_path: str, max_bytes: int = 32 * 1024 * 1024, dry_run: bool = False) -> ReparseReport:
     archive = Archive(db_path)
     report = ReparseReport()
@@ -54,33 +61,35 @@ def reparse(db_path: str, max_bytes: int = 32 * 1024 * 1024, dry_run: bool = Fal
             except (OSError, ValueError, StopIteration) as exc:
                 report.errors[cap["url"]] = f"{type(exc).__name__}: {exc}"
                 continue
-            page = read_page(decode(body, headers.get("content-type")), cap["url"])
-            article = page.article
-            if article is None or (page.canonical_url and not same_page(page.canonical_url, cap["url"])):
+            try:
+                page = read_page(decode(body, headers.get("content-type")), cap["url"])
+            except Exception as exc:  # noqa: BLE001 - reported, the run goes on
+                report.errors[cap["url"]] = f"extraction error: {type(exc).__name__}: {exc}"
                 continue
-            old = archive.db["articles"].get(article.url) if archive.db["articles"].count_where(
-                "url = ?", [article.url]) else None
+            article = page.article
+            canonical = page.canonical_url
+            if article is None or (canonical and not same_page(canonical, cap["url"])
+                                   and not is_site_root(canonical)):
+                continue  # not an article, or an alternate view of one (as the crawler decides)
+            rows = list(archive.db.query("select * from articles where url = ?", [article.url]))
+            old = rows[0] if rows else None
             if old is None and article.kind != "article":
                 continue  # an undated page the crawl chose not to keep (a repeat)
             report.articles += 1
-            if dry_run:
-                outcome = "new" if old is None else None
-            else:
-                if old is not None and old.get("category") and not article.category:
-                    article.category = old["category"]  # from the listing, not the page
-                fetched = FetchedArticle(
-                    article=article, request_url=cap["url"], final_url=cap["url"], status=200,
-                    fetched_at=cap["fetched_at"], raw_html=body, headers=headers)
-                outcome = archive.save_article(fetched, run_id=None, store_raw=False)
+            if old is not None and old.get("category") and not article.category:
+                article.category = old["category"]  # from the listing, not the page
             if old is None:
                 report.new.append(article.url)
-                continue
-            current = archive.db["articles"].get(article.url) if not dry_run else None
-            fields = [f for f in COMPARED if current is not None and current.get(f) != old.get(f)]
-            if outcome == "updated" or fields:
-                report.changed[article.url] = fields or ["images/attachments"]
+            elif content_hash(article) != old["content_hash"]:
+                report.changed[article.url] = _changed_fields(article, old) or ["images/attachments"]
             else:
                 report.unchanged += 1
+            if not dry_run:
+                fetched = FetchedArticle(
+                    article=article, request_url=old["request_url"] if old else cap["url"],
+                    final_url=cap["url"], status=200, fetched_at=cap["fetched_at"],
+                    raw_html=body, headers=headers)
+                archive.save_article(fetched, run_id=None, store_raw=False)
     finally:
         archive.close()
     return report

@@ -9,6 +9,7 @@ ARCHIVER_CONTACT = "https://github.com/congdoanbackan-archiver (research web arc
 USER_AGENT = f"CongdoanBacKanArchiver/0.1 (+{ARCHIVER_CONTACT})"
 ROBOTSTXT_OBEY = True
 DOWNLOAD_DELAY = 1.0  # at least 1 s between requests to the site
+RANDOMIZE_DOWNLOAD_DELAY = False  # Scrapy's default would wait 0.5-1.5 s
 CONCURRENT_REQUESTS_PER_DOMAIN = 1  # one request at a time per host
 AUTOTHROTTLE_ENABLED = True  # slows further if the server slows down
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -67,6 +68,7 @@ ARCHIVER_MAX_FAILURES = 50  # failures recorded in one run
 ARCHIVER_MIN_COVERAGE = 0.95  # share of articles with title, published_at and body
 ARCHIVER_MAX_UNPARSED_SHARE = 0.05  # pages claiming to be articles that gave none
 ARCHIVER_MAX_BARREN_CHAIN = 3  # pages in a row bringing nothing new before a chain ends
+ARCHIVER_RETRY_FAILED_RUNS = 5  # runs in which a failed URL is tried again before giving up
 
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 30.0

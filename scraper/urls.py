@@ -91,3 +91,14 @@ def is_next_page(link_url: str, link_text: str, current_url: str) -> bool:
         return False
     current = page_number(current_url) or 1
     return target == current + 1 or (bool(_NEXT_TEXT.match(link_text.strip())) and target > current)
+
+
+def is_site_root(url: str) -> bool:
+    path = urlsplit(url).path.rstrip("/").lower()
+    return path in ("", "/index.html", "/index.htm", "/index.php", "/trang-chu.html", "/home")
+
+
+def sniffs_html(body: bytes) -> bool:
+    """Bytes that start like an HTML document, whatever the Content-Type says."""
+    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<!--", b"<title"))

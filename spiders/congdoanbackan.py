@@ -8,14 +8,15 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import TextResponse
+from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from scraper.extract import read_page
 from scraper.items import FetchedArticle, FetchFailure
 from scraper.middlewares import RecordedSkip, looks_binary, prefers_utf8
 from scraper.archive import Archive
-from scraper.urls import (DEFAULT_BASE_URL, host_of, is_followable, is_gone_redirect,
+from scraper.urls import (DEFAULT_BASE_URL, host_of, is_followable, is_gone_redirect, is_site_root,
+                          sniffs_html,
                           is_next_page, listing_key, normalize, on_host, page_number, same_page)
 
 
@@ -40,6 +41,8 @@ class CongdoanbackanSpider(scrapy.Spider):
         self.fingerprints: set[str] = set()
         self.known_articles: set[str] = set()
         self.fetched_before: set[str] = set()
+        self.failed_before: set[str] = set()
+        self.retry: list[str] = []
         self.revalidation: list[dict] = []
 
     @classmethod
@@ -47,6 +50,8 @@ class CongdoanbackanSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         # A chain of pages that bring no new content ends after this many.
         spider.max_barren = crawler.settings.getint("ARCHIVER_MAX_BARREN_CHAIN", 3)
+        # A URL that failed is tried again by the next runs, up to this many.
+        spider.retry_failed_runs = crawler.settings.getint("ARCHIVER_RETRY_FAILED_RUNS", 5)
         db_path = crawler.settings.get("ARCHIVE_DB")
         if db_path:
             spider._read_archive(db_path)
@@ -63,6 +68,9 @@ class CongdoanbackanSpider(scrapy.Spider):
         try:
             self.known_articles = {self._key(u) for u in archive.known_urls()}
             self.fetched_before = {self._key(u) for u in archive.fetched_before()}
+            self.failed_before = {self._key(u) for u in archive.failed_urls()}
+            self.retry = sorted(u for u in archive.failed_urls(self.retry_failed_runs)
+                                if is_followable(u, self.site_host))
             if self.revalidate_days is not None:
                 self.revalidation = archive.revalidation_targets(self.revalidate_days)
             if self.mode == "auto":
@@ -76,6 +84,13 @@ class CongdoanbackanSpider(scrapy.Spider):
     async def start(self):
         self.scheduled.add(self._key(self.base_url))
         yield scrapy.Request(self.base_url, callback=self.parse, errback=self.on_error)
+        for url in self.retry:
+            # Failed in an earlier run (a timeout, a 503 burst): try again even
+            # if no listing read tonight links to it any more.
+            key = self._key(url)
+            if key not in self.scheduled:
+                self.scheduled.add(key)
+                yield scrapy.Request(key, callback=self.parse, errback=self.on_error)
         for target in self.revalidation:
             # Conditional requests: an unchanged article costs the site a 304.
             headers = {}
@@ -94,12 +109,19 @@ class CongdoanbackanSpider(scrapy.Spider):
         if response.status == 304:
             stats.inc_value("archiver/not_modified")
             return
+        original = response.request.meta.get("redirect_urls", [response.url])[0]
         if not isinstance(response, TextResponse) or b"html" not in (
             response.headers.get("Content-Type") or b"text/html"
         ):
-            stats.inc_value("archiver/non_html")
-            return
-        original = response.request.meta.get("redirect_urls", [response.url])[0]
+            if not sniffs_html(response.body):
+                # A document or image behind an extension-less link: kept in
+                # the WARC, not an article.
+                stats.inc_value("archiver/non_html")
+                return
+            # An HTML page under a wrong Content-Type is still a page.
+            stats.inc_value("archiver/html_under_other_type")
+            response = HtmlResponse(response.url, status=response.status, headers=response.headers,
+                                    body=response.body, request=response.request)
         if looks_binary(response.body):
             stats.inc_value("archiver/binary_as_html")
             yield FetchFailure(url=original, status=response.status,
@@ -134,6 +156,7 @@ class CongdoanbackanSpider(scrapy.Spider):
                                error=f"extraction error: {type(exc).__name__}: {exc}"[:500],
                                failed_at=_now(), referer=_referer(response))
             return
+        stats.inc_value("archiver/html_pages")
         if page.kind == "notfound":
             yield FetchFailure(url=original, status=response.status, error="gone: not-found page",
                                failed_at=_now(), referer=_referer(response))
@@ -148,7 +171,9 @@ class CongdoanbackanSpider(scrapy.Spider):
             self.fingerprints.add(page.fingerprint)
         if page.article is not None:
             canonical = page.canonical_url
-            if canonical and not same_page(canonical, response.url):
+            if canonical and not same_page(canonical, response.url) and not is_site_root(canonical):
+                # (A canonical naming the home page is a CMS misconfiguration,
+                # not a duplicate: the page is archived under its own URL.)
                 # An alternative view (print, tracking query): fetch the real page instead.
                 stats.inc_value("archiver/alternate_views")
                 yield from self._schedule([on_host(canonical, response.url)], response, barren=0)
@@ -196,6 +221,8 @@ class CongdoanbackanSpider(scrapy.Spider):
             if page_number(link.url) is not None and listing_key(link.url) == own_listing:
                 if is_next_page(link.url, link.text, response.url):
                     next_pages.append(link.url)
+            elif key in self.failed_before:
+                chosen.append(link.url)  # failed last time: try again, but it is not news
             elif key not in self.fetched_before:
                 chosen.append(link.url)
                 holds_new = holds_new or not link.in_chrome
@@ -234,6 +261,8 @@ class CongdoanbackanSpider(scrapy.Spider):
     # ---------------------------------------------------------- failures
     def on_error(self, failure):
         request = failure.request
+        if self._key(request.meta.get("redirect_urls", [request.url])[0]) == self._key(self.base_url):
+            self.crawler.stats.set_value("archiver/start_failed", True)
         url = request.url
         status = None
         if failure.check(HttpError):

@@ -1,9 +1,9 @@
-"""Shared fixtures. Sockets to anything but loopback are refused, so no test
-can reach the real site or any other host by accident."""
+"""Shared fixtures. Sockets to anything but loopback are refused, in the test
+process and in every Python process it starts, so no test can reach the real
+site or any other host by accident."""
 from __future__ import annotations
 
-import ipaddress
-import socket
+import os
 import sys
 from pathlib import Path
 
@@ -13,33 +13,13 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED = FIXTURES / "seed"  # the seed article's page text, as given in shared/seed
 
-_real_connect = socket.socket.connect
-_real_connect_ex = socket.socket.connect_ex
+NETGUARD = Path(__file__).resolve().parent / "netguard"
+sys.path.insert(0, str(NETGUARD))
+import loopback_only  # noqa: E402,F401  (this process)
 
-
-def _check(address):
-    if isinstance(address, tuple):
-        host = address[0]
-        try:
-            ok = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            ok = host == "localhost"
-        if not ok:
-            raise OSError(f"tests may only connect to loopback, not {host!r}")
-
-
-def _guarded_connect(self, address):
-    _check(address)
-    return _real_connect(self, address)
-
-
-def _guarded_connect_ex(self, address):
-    _check(address)
-    return _real_connect_ex(self, address)
-
-
-socket.socket.connect = _guarded_connect
-socket.socket.connect_ex = _guarded_connect_ex
+# ... and every Python process the tests start, the CLI subprocesses included.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(NETGUARD), os.environ.get("PYTHONPATH")) if p)
 
 
 @pytest.fixture

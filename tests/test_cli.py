@@ -54,3 +54,33 @@ def test_demo_serves_crawls_and_shows_rows(tmp_path):
     conn = sqlite3.connect(db)
     assert conn.execute("select count(*) from articles where kind = 'article'").fetchone()[0] == 60
     assert conn.execute("select count(*) from captures").fetchone()[0] > 60
+
+
+@pytest.mark.parametrize("args,message", [
+    (["crawl", "--db", "/dev/null/x.db"], "not a writable directory"),
+    (["crawl", "--db", "tests"], "is a directory"),
+    (["crawl", "--db", "README.md"], "is not an SQLite archive"),
+    (["crawl", "--base-url", "not-a-url", "--db", "{tmp}/a.db"], "must be an http(s) URL"),
+    (["reparse", "--db", "{tmp}/missing.db"], "no archive at"),
+])
+def test_bad_input_is_refused_with_a_sentence(args, message, tmp_path):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    out = subprocess.run([sys.executable, "-m", "scraper", *args], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert message in out.stderr and "Traceback" not in out.stderr
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_exports_never_overwrite_the_archive(tmp_path):
+    import shutil
+    db = tmp_path / "a.db"
+    from scraper.archive import Archive
+    Archive(db).close()
+    before = db.read_bytes()
+    for command in (["export", "--format", "jsonl", "-o", str(db)], ["report", "-o", str(db)]):
+        out = subprocess.run([sys.executable, "-m", "scraper", *command, "--db", str(db)], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode != 0 and "refusing to write over the archive" in out.stderr
+    assert db.read_bytes() == before
+    shutil.rmtree(tmp_path)

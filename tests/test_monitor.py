@@ -22,4 +22,6 @@ def test_each_budget_fails_the_run_and_says_why():
     assert "ended early" in judge(finish_reason="shutdown").message
     assert "no page" in judge(pages_fetched=0).message
     assert "could not be written" in judge(store_errors=1).message
+    assert "no HTML page" in judge(pages_parsed=0).message
+    assert "start page" in judge(start_failed=True).message
     assert judge(failures=51).exit_status == 1

@@ -18,3 +18,11 @@ def test_loopback_is_allowed():
     client.connect(server.getsockname())
     client.close()
     server.close()
+
+
+def test_subprocesses_are_guarded_too():
+    import subprocess
+    import sys
+    code = "import socket; socket.socket().connect(('192.0.2.1', 80))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert out.returncode != 0 and "loopback" in out.stderr

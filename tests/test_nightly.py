@@ -172,3 +172,30 @@ def test_kill_9_mid_crawl_loses_nothing(mirror, tmp_path):
     manifest = get_json(mirror.url + "__mirror/manifest.json")
     rows = query(db, "select url from articles where kind = 'article'")
     assert sorted(r["url"] for r in rows) == sorted(a["url"] for a in manifest["articles"])
+
+
+def test_reparse_dry_run_reports_without_writing(archived):
+    conn = sqlite3.connect(archived)
+    [url] = [r[0] for r in conn.execute("select url from articles where kind = 'article' limit 1")]
+    conn.execute("update articles set title = 'sai', content_hash = 'old' where url = ?", [url])
+    conn.commit()
+    conn.close()
+    out = subprocess.run([sys.executable, "-m", "scraper", "reparse", "--db", str(archived), "--dry-run"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert f"changed  {url}: title" in out.stdout and "1 changed" in out.stdout
+    assert query(archived, "select title from articles where url = ?", [url])[0]["title"] == "sai"
+
+
+def test_a_failed_article_is_tried_again_next_night(mirror, tmp_path):
+    # The transient-503 article answers 503 to its first request only: with
+    # retries off, the first run records it as failed, the next run gets it.
+    db = tmp_path / "archive.db"
+    first = crawl(mirror.url, db, "-s", "RETRY_ENABLED=False")
+    trap = get_json(mirror.url + "__mirror/manifest.json")["traps"]["transient_503"]
+    assert query(db, "select count(*) n from failures where url = ?", [trap])[0]["n"] == 1
+    assert first.returncode == 0
+    out = crawl(mirror.url, db)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert query(db, "select mode from crawl_runs order by id desc limit 1")[0]["mode"] == "incremental"
+    assert query(db, "select count(*) n from articles where url = ?", [trap])[0]["n"] == 1

@@ -25,6 +25,20 @@ def _open(path: str):
     return Archive(path)
 
 
+def _check_output(output: str, db: str) -> None:
+    """Refuse an output file that cannot be written, or that is the archive."""
+    if output == "-":
+        return
+    target = Path(output).resolve()
+    archive = Path(db).resolve()
+    if target in (archive, Path(str(archive) + "-wal"), Path(str(archive) + "-shm")):
+        raise SystemExit(f"refusing to write over the archive itself: {output}")
+    if not target.parent.is_dir():
+        raise SystemExit(f"cannot write {output}: no directory {target.parent}")
+    if target.is_dir():
+        raise SystemExit(f"cannot write {output}: it is a directory")
+
+
 def _highlighter(stream):
     """Wrap matched words in bold on a terminal, in [brackets] otherwise."""
     from .fts import CLOSE_MARK, OPEN_MARK
@@ -99,6 +113,7 @@ def cmd_export(args) -> int:
     """
     from . import export
 
+    _check_output(args.output, args.db)
     archive = _open(args.db)
     try:
         rows = export.select_articles(archive.db, since=args.since, until=args.until,
@@ -157,6 +172,7 @@ def cmd_report(args) -> int:
     """
     from . import report
 
+    _check_output(args.output, args.db)
     archive = _open(args.db)
     try:
         data = report.write(archive.db, args.output)
