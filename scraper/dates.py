@@ -16,8 +16,11 @@ LOCAL_TZ = timezone(timedelta(hours=7))  # Vietnam, no DST
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
 _YMD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _VI_LONG = re.compile(
-    r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE
+    r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm|,)?\s+(\d{4})", re.IGNORECASE
 )
+# phpBB's Vietnamese pack: "T.Ba Th2 06, 2024" is month first (the one
+# form where it is), told apart by the "Th<month>" abbreviation.
+_MONTH_FIRST = re.compile(r"\bTh(\d{1,2})\s+(\d{1,2}),\s*(\d{4})(?!\d)")
 # 07:29, 07:29:00, 7h29, 07 giờ 29; optional AM/PM (also Vietnamese SA/CH).
 _TIME = re.compile(
     r"(?<![\d/.\-])(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})(?:\s*:\s*(\d{2}))?(?!\d)"
@@ -91,6 +94,8 @@ def parse_date(text: str | None) -> ParsedDate | None:
     date = _VI_LONG.search(text)
     if date:
         d, mo, y = date.groups()
+    elif date := _MONTH_FIRST.search(text):
+        mo, d, y = date.groups()
     else:
         date = _YMD.search(text)
         if date:

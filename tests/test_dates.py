@@ -48,3 +48,14 @@ def test_local_date_is_gmt7_even_for_utc_offsets():
     parsed = parse_iso("2023-11-30T17:29:00Z")
     assert parsed.published_at == "2023-11-30T17:29:00+00:00"
     assert parsed.published_date == "2023-12-01"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("T.Ba Th2 06, 2024 9:05 am", "2024-02-06T09:05:00+07:00"),  # phpBB, month first
+    ("Thứ Sáu, 1 tháng 12, 2023", "2023-12-01T00:00:00+07:00"),  # Blogger date header
+    ("07h29' ngày 02/12/2023", "2023-12-02T07:29:00+07:00"),
+    ("Cập nhật ngày: 06/02/2024 | 07:29", "2024-02-06T07:29:00+07:00"),
+    ("2:05:31 CH 12/03/2024", "2024-03-12T14:05:31+07:00"),
+])
+def test_more_forms(text, expected):
+    assert parse_date(text).published_at == expected

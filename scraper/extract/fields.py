@@ -52,7 +52,7 @@ DATELINE_WORDS = re.compile(
     r"thu (hai|ba|tu|nam|sau|bay)|chu nhat|thu [2-7]|cn|gmt|utc|am|pm|sa|ch|gio|posted|date"
 )
 DATELINE_MAX_RESIDUE = 30
-DATE_KEYWORD = re.compile(r"cập nhật|ngày đăng|đăng lúc|đăng ngày|xuất bản|thời gian đăng|ngày cập nhật", re.I)
+DATE_KEYWORD = re.compile(r"cập nhật|ngày đăng|đăng lúc|gửi lúc|đăng ngày|xuất bản|thời gian đăng|ngày cập nhật|posted", re.I)
 def is_stop(block: Block) -> bool:
     """Where the article ends: a "Tin khác"/"Chia sẻ" heading. An inline
     "Xem thêm: <a>headline</a>" line is skipped, not an end."""
@@ -99,6 +99,11 @@ def structured_date(doc: PageDoc) -> ParsedDate | None:
             return parsed
     for el in doc.root.xpath("//time[@datetime]"):
         if not doc.is_chrome(el) and (parsed := parse_iso(el.get("datetime"))):
+            return parsed
+    # Microdata and microformats: itemprop="datePublished", <abbr class="published" title=…>.
+    for el in doc.root.xpath("//*[@itemprop='datePublished'] | //abbr[contains(@class, 'published')]"):
+        value = el.get("content") or el.get("datetime") or el.get("title") or ""
+        if not doc.is_chrome(el) and (parsed := parse_iso(value)):
             return parsed
     return None
 
@@ -162,7 +167,7 @@ def _heading_like(doc: PageDoc, block: Block) -> bool:
     return False
 
 
-TITLE_SEPARATORS = re.compile(r"\s*(?:\|+|::+\.?|\.::+|»|«|\s[-–—]\s)\s*")
+TITLE_SEPARATORS = re.compile(r"\s*(?:\|+|::+\.?|\.::+|»|«|•|\s[-–—]\s)\s*")
 
 
 def _title_variants(meta_title: str) -> list[str]:
@@ -212,7 +217,8 @@ def find_anchors(doc: PageDoc) -> Anchors:
         # Near: no paragraph of running text between the title and the date.
         near_after = [x for x in after if _gap(doc, title_block, x[0]) <= 8
                       and _text_between(doc, title_block, x[0]) < 200]
-        near_before = [x for x in before if _gap(doc, x[0], title_block) <= 4]
+        near_before = [x for x in before if _gap(doc, x[0], title_block) <= 8
+                       and _text_between(doc, x[0], title_block) < 200]
         # A dateline printed below the body ("Cập nhật: …" at the end) must say
         # what it is, and come before any related-articles list.
         stop = next((b.pos for b in doc.blocks if b.pos > title_block.pos and is_stop(b)), None)
