@@ -61,6 +61,11 @@ def is_stop(block: Block) -> bool:
     return not (len(block.text) > 25 and block.link_chars >= 0.5 * len(block.text))
 
 
+ATTACH_LABEL = re.compile(r"^(tập tin|file|tệp|tài liệu|văn bản)( đính kèm| kèm theo)|^đính kèm", re.I)
+# Attachment boxes inside a post: their file lines are not body text.
+ATTACH_BOX = re.compile(r"attachbox|attachments?(\b|_|-)|file-?attach|dinh-?kem", re.I)
+
+
 CAPTION_RE = re.compile(r"^\(?\s*(ảnh|hình|hình ảnh|photo)\b", re.I)
 # A file extension ends the path, or a path segment (Liferay: file.pdf/<uuid>).
 DOC_EXT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|odt|ods)(\?|#|/|$)", re.I)
@@ -173,8 +178,10 @@ TITLE_SEPARATORS = re.compile(r"\s*(?:\|+|::+\.?|\.::+|»|«|•|\s[-–—]\s)\
 def _title_variants(meta_title: str) -> list[str]:
     """A <title> often wraps the headline in the site's name: try the parts."""
     variants = [SITE_SUFFIX.sub("", meta_title)]
-    variants += [p for p in TITLE_SEPARATORS.split(meta_title)
-                 if len(p) >= TITLE_MIN and not SITE_NAME.fullmatch(p)]
+    parts = [p for p in TITLE_SEPARATORS.split(meta_title)
+             if len(p) >= TITLE_MIN and not SITE_NAME.fullmatch(p)]
+    # The headline is usually the longest part; site and section names are short.
+    variants += sorted(parts, key=len, reverse=True)
     return [v for v in variants if v]
 
 
@@ -313,6 +320,8 @@ def body_blocks(doc: PageDoc, container, start: int) -> list[Block]:
             if kept:
                 break
             continue
+        if ATTACH_LABEL.match(block.text) and len(block.text) < 40 or _classed(block.el, ATTACH_BOX, 4):
+            continue  # "File đính kèm:" and the file lines under it
         if STOP_RE.match(block.text) or (
                 block.link_chars >= len(block.text) * 0.8 and len(block.text) < 200):
             continue  # "Xem thêm: <a>…</a>" inside the body, lone links between paragraphs
@@ -570,23 +579,25 @@ def extract_images(doc: PageDoc, container, blocks: list[Block], start: float, e
     return images
 
 
-def _attachment_boxes(doc: PageDoc, container):
+def _attachment_boxes(doc: PageDoc, container, levels: int = 3):
     """The body container, then the blocks right after it ("File đính kèm"
-    boxes), up to the first piece of chrome or related list."""
+    boxes), looking up to `levels` wrappers out, until the first piece of
+    chrome or related list."""
     yield container
     node = container
-    while node is not None and node.getparent() is not None:
+    for _ in range(levels):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return
         for sibling in node.itersiblings():
             if not isinstance(sibling.tag, str):
                 continue
             text = clean(sibling.text_content())
-            if doc.is_chrome(sibling) or STOP_RE.match(text):
+            if doc.is_chrome(sibling) or (STOP_RE.match(text) and not ATTACH_LABEL.match(text)):
                 return
             if sibling.find(".//a") is not None or sibling.tag == "a":
                 yield sibling
-        if node.getparent().tag in ("body", "html") or len(node.getparent()) > 1:
-            return
-        node = node.getparent()
+        node = parent
 
 
 GENERIC_LINK_TEXT = re.compile(r"^(tải về|tải xuống|download|xem|xem trực tuyến|tại đây|tải file|file|tệp)?$", re.I)

@@ -34,7 +34,7 @@ CHROME_RE = re.compile(
     r"widget|advert|ads|quang-?cao|logo|copyright|top-?news|most-?view|xem-?nhieu|"
     r"tin-?moi|tinmoi|box-?right|right-?col|col-?right|sidebar-?right|tags?|keywords?|print|toolbar|pagination|paging|phan-?trang|"
     r"search|tim-?kiem|login|thumb|thumbnails?|list-?news|news-?list|hotline|"
-    r"weblink|lien-?ket|counter|thong-?ke|truy-?cap|calendar|poll)($|[\s_\-])",
+    r"weblink|lien-?ket|counter|thong-?ke|truy-?cap|calendar|poll|signature|chu-?ky)($|[\s_\-])",
     re.I,
 )
 
@@ -263,7 +263,7 @@ def _blocks(root, order) -> list[Block]:
             owner = el
         runs.owner = owner
         inner_link = in_link or tag == "a"
-        inner_italic = in_italic or tag in ("em", "i")
+        inner_italic = in_italic or tag in ("em", "i") or "italic" in (el.get("style") or "")
         runs.add(el.text, order[el] + 0.25, inner_link, inner_italic)
         for child in el:
             ctag = child.tag if isinstance(child.tag, str) else ""
