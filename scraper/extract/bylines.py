@@ -33,6 +33,7 @@ _ROLE = re.compile(
 # Names are never one of these words alone, but "Phương", "Huyền", "Tô",
 # "Bảo", "Đoàn" start many names: so districts and wards are told by the
 # other segments ("LĐLĐ huyện …"), not by a leading "Huyện"/"Phường".
+_CREDIT = re.compile(r"^(ảnh|bài|tin|video|clip|đồ họa|thực hiện)\s*:\s*", re.I)
 POSTED_AT = re.compile(r"\s+(?:vào|lúc|ngày|on|at)\s+(?=\S*\d|thứ|chủ nhật)", re.I)
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'.]*\.?$")
 
@@ -68,6 +69,9 @@ def parse_byline(line: str | None) -> tuple[str | None, str | None]:
     # "Name (unit)" -> drop the parenthesis.
     line = re.sub(r"\s*\(.*?\)\s*", " ", line).strip()
     parts = [p.strip() for p in re.split(r"\s*(?:,|;|\s[-–—]\s|\s\|\s)\s*", line) if p.strip()]
+    # "Ảnh: Hoàng Long - Bài: Thu Trang": each credit carries its own label.
+    parts = [_CREDIT.sub("", p).strip() for p in parts]
+    parts = [p for p in parts if p]
     if not parts:
         return None, None
     names = []
@@ -82,6 +86,14 @@ def parse_byline(line: str | None) -> tuple[str | None, str | None]:
             return ", ".join(sub), None
         return None, None
     return ", ".join(names), None
+
+
+def is_caption_line(text: str) -> bool:
+    """"Ảnh: …" that is a photo caption, not a credit line naming the writer
+    too ("Ảnh: A - Bài: B")."""
+    text = clean(text)
+    return bool(re.match(r"^\(?\s*(ảnh|hình|hình ảnh|photo)\b", text, re.I)) and not re.search(
+        r"(^|\s)(bài|tin)\s*:", text, re.I)
 
 
 def has_label(text: str) -> bool:

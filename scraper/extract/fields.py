@@ -14,7 +14,8 @@ from w3lib.url import safe_url_string
 
 from ..dates import ParsedDate, parse_date, parse_iso
 from ..items import Attachment, Image
-from .bylines import POSTED_AT, has_label, is_byline_text, looks_like_name, parse_byline
+from .bylines import (POSTED_AT, has_label, is_byline_text, is_caption_line, looks_like_name,
+                      parse_byline)
 from .page import HEADING_TAGS, Block, PageDoc
 from .text import clean, fold
 
@@ -203,12 +204,19 @@ def find_anchors(doc: PageDoc) -> Anchors:
     if meta_title:
         candidates = [(fold(b.text), b) for b in
                       headings + [b for b in doc.blocks if len(b.text) <= TITLE_MAX]]
-        for wanted in _title_variants(meta_title):  # most specific first
-            fw = fold(wanted)
+        variants = [fold(w) for w in _title_variants(meta_title)]
+        for fw in variants:  # most specific first
             title_block = next((b for fb, b in candidates if _same_folded(fb, fw)
                                 and not doc.is_chrome(b.el)), None)
             if title_block is not None:
                 break
+        if title_block is None:
+            # The headline itself, as a real heading, inside a wrapper classed
+            # like chrome: the wrapper is the article's, not the site's.
+            title_block = next((b for fb, b in candidates if fb == variants[0]
+                                and b.el.tag in ("h1", "h2", "h3") and b.link_chars == 0), None)
+            if title_block is not None:
+                doc.protect(title_block.el)
     if title_block is None:
         for xp in TITLE_SELECTORS:
             hits = [el for el in doc.root.xpath(xp) if clean(el.text_content())]
@@ -369,7 +377,7 @@ def split_byline(doc: PageDoc, blocks: list[Block], container) -> tuple[list[Blo
         return blocks, None
     last = blocks[-1]
     lines = last.text.split("\n")
-    if is_byline_text(lines[-1]) and not CAPTION_RE.match(lines[-1]):
+    if is_byline_text(lines[-1]) and not is_caption_line(lines[-1]):
         if len(lines) == 1:
             return blocks[:-1], lines[-1]
         trimmed = Block(last.el, "\n".join(lines[:-1]), last.pos, last.link_chars)
@@ -379,7 +387,7 @@ def split_byline(doc: PageDoc, blocks: list[Block], container) -> tuple[list[Blo
         if block.pos > last.pos and block.el not in set(container.iter()):
             if doc.is_chrome(block.el) or is_stop(block):
                 break
-            if is_byline_text(block.text) and not CAPTION_RE.match(block.text):
+            if is_byline_text(block.text) and not is_caption_line(block.text):
                 return blocks, block.text
             break
     return blocks, None
@@ -403,7 +411,7 @@ def structured_author(doc: PageDoc) -> str | None:
     return None
 
 
-AUTHOR_CLASS = re.compile(r"(^|[\s_\-])(author|byline|createdby|created-by|posted-by|submitted|username|tac-?gia|writer|reporter|source|nguon)($|[\s_\-])", re.I)
+AUTHOR_CLASS = re.compile(r"(^|[\s_\-])(author|byline|createdby|created-by|posted-by|poster|submitted|username|tac-?gia|writer|reporter|source|nguon)($|[\s_\-])", re.I)
 AUTHOR_LABEL = re.compile(r"^(tác giả|viết bởi|người viết|phóng viên|đăng bởi|người đăng)\s*:?$", re.I)
 
 

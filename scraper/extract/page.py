@@ -72,6 +72,14 @@ class PageDoc:
     _chrome: dict = field(default_factory=dict)
     sizes: dict = field(default_factory=dict)  # element -> characters of text inside
     total: int = 1
+    protected: set = field(default_factory=set)  # wrappers of the headline: never chrome
+
+    def protect(self, el) -> None:
+        """The headline was found inside something classed like chrome (a
+        blog's "widget Blog" wrapper): that wrapper holds the article."""
+        self.protected.add(el)
+        self.protected.update(el.iterancestors())
+        self._chrome.clear()
 
     def is_chrome(self, el, stop=None) -> bool:
         """True when `el` or an ancestor (up to `stop`) is site furniture."""
@@ -87,6 +95,9 @@ class PageDoc:
             tag = node.tag if isinstance(node.tag, str) else ""
             if tag in ("body", "html"):
                 break
+            if node in self.protected:
+                node = node.getparent()
+                continue
             names = (node.get("class") or "") + " " + (node.get("id") or "")
             if tag in CHROME_TAGS:
                 # <header>/<footer> of an <article> hold its title, date, byline.
