@@ -316,6 +316,31 @@ def find_body_container(doc: PageDoc, start: int):
     return max(scores.items(), key=lambda kv: kv[1])[0]
 
 
+def widen_container(doc: PageDoc, container, start: float, levels: int = 4):
+    """Page builders (Tilda) give every paragraph its own nested record, so the
+    best-scoring element holds one paragraph. Climb while the wider element
+    only adds running text: paragraph-length blocks with few links."""
+    best = container
+    current = set(b.pos for b in body_blocks(doc, container, start))
+    if len(current) > 2:
+        return container  # a real body container already holds several paragraphs
+    node = container
+    for _ in range(levels):
+        node = node.getparent()
+        if node is None or node.tag in ("body", "html") or doc.is_chrome(node):
+            break
+        blocks = body_blocks(doc, node, start)
+        extra = [b for b in blocks if b.pos not in current]
+        if not extra:
+            continue
+        chars = sum(len(b.text) for b in extra)
+        links = sum(b.link_chars for b in extra)
+        if links > 0.2 * chars or chars / len(extra) < 40:
+            break
+        best, current = node, set(b.pos for b in blocks)
+    return best
+
+
 def body_blocks(doc: PageDoc, container, start: int) -> list[Block]:
     inside = set(container.iter())
     kept = []
