@@ -56,6 +56,7 @@ eval: setup
 	$(PY) -m scraper.evaluate
 	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout
 	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout2
+	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout3
 
 # ms per page, ours and trafilatura's on the same pages, with field accuracy.
 bench-extract: setup
