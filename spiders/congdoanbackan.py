@@ -261,19 +261,18 @@ class CongdoanbackanSpider(scrapy.Spider):
     # ---------------------------------------------------------- failures
     def on_error(self, failure):
         request = failure.request
-        if self._key(request.meta.get("redirect_urls", [request.url])[0]) == self._key(self.base_url):
+        # Recorded under the URL that was linked, not the last hop of a redirect chain.
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        if self._key(url) == self._key(self.base_url):
             self.crawler.stats.set_value("archiver/start_failed", True)
-        url = request.url
         status = None
         if failure.check(HttpError):
             status = failure.value.response.status
-            error = f"HTTP {status}"
+            error = f"HTTP {status}" + (f" at {request.url}" if request.url != url else "")
         elif failure.check(RecordedSkip):
-            # Size caps and refused redirects: skipped, and recorded under the
-            # URL that was linked, not the last hop of a redirect chain.
+            # Size caps and refused redirects: skipped, and recorded.
             status = failure.value.status
             error = str(failure.value)
-            url = request.meta.get("redirect_urls", [request.url])[0]
         else:
             if failure.check(scrapy.exceptions.IgnoreRequest):
                 # robots.txt and offsite filters: policy, not failure.
