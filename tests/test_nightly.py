@@ -199,3 +199,14 @@ def test_a_failed_article_is_tried_again_next_night(mirror, tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert query(db, "select mode from crawl_runs order by id desc limit 1")[0]["mode"] == "incremental"
     assert query(db, "select count(*) n from articles where url = ?", [trap])[0]["n"] == 1
+
+
+def test_related_blocks_changing_makes_no_new_versions(mirror, archived):
+    # Publishing reshuffles the "Tin khác" lists on older articles; the
+    # articles themselves did not change, so a full re-crawl keeps version 1.
+    post(mirror.url + "__mirror/publish?n=3")
+    out = crawl(mirror.url, archived, "--full")
+    assert out.returncode == 0, out.stderr[-2000:]
+    run = query(archived, "select * from crawl_runs order by id desc limit 1")[0]
+    assert (run["articles_new"], run["articles_updated"]) == (3, 0)
+    assert query(archived, "select max(version) v from articles")[0]["v"] == 1

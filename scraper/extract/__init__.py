@@ -95,7 +95,8 @@ def _article(doc: PageDoc) -> Article | None:
     has_date = anchors.date is not None
     if text_chars < (MIN_ARTICLE_CHARS if has_date else MIN_PAGE_CHARS) or not anchors.title:
         return None
-    images = F.extract_images(doc, container, blocks, start, end)
+    image_elements: list = []
+    images = F.extract_images(doc, container, blocks, start, end, image_elements)
     # Files may be listed from the title on (a metadata table) down to the
     # related-articles block, lone links included.
     attachments = F.extract_attachments(doc, container, anchors.title_pos or start,
@@ -118,7 +119,7 @@ def _article(doc: PageDoc) -> Article | None:
         author_line=author_line,
         source=source,
         body_text="\n\n".join(b.text for b in blocks),
-        body_html=F.body_html(container, blocks, images, lead),
+        body_html=F.body_html(container, blocks, image_elements, lead),
         description=F.extract_description(doc),
         category=F.extract_category(doc),
         kind="article" if has_date or og_type == "article" else "page",

@@ -585,7 +585,8 @@ def _is_styled_caption(el) -> bool:
     return bool(text) and clean(italic) == text
 
 
-def extract_images(doc: PageDoc, container, blocks: list[Block], start: float, end: float) -> list[Image]:
+def extract_images(doc: PageDoc, container, blocks: list[Block], start: float, end: float,
+                   elements: list | None = None) -> list[Image]:
     """Images inside the body, and a lead image printed between the title and
     the body container (a CMS's "featured image" field)."""
     images: list[Image] = []
@@ -607,6 +608,8 @@ def extract_images(doc: PageDoc, container, blocks: list[Block], start: float, e
             continue
         seen.add(url)
         caption = _caption_for(doc, img, container, blocks)
+        if elements is not None:
+            elements.append(img)
         images.append(Image(url=url, caption=caption, alt=clean(img.get("alt")) or None,
                             position=len(images)))
     return images
@@ -708,17 +711,15 @@ def extract_description(doc: PageDoc) -> str | None:
     return clean(doc.meta.get("og:description") or doc.meta.get("description")) or None
 
 
-def body_html(container, blocks: list[Block], images: list, lead: list[Block] = ()) -> str:
-    """The lead, then the container's children that hold kept text or images,
-    as printed."""
-    keep = {b.el for b in blocks}
+def body_html(container, blocks: list[Block], image_elements: list, lead: list[Block] = ()) -> str:
+    """The lead, then the container's children that hold kept text or kept
+    images, as printed (a related list's thumbnails are not the article's)."""
+    keep = {b.el for b in blocks} | set(image_elements)
     parts = [lxml.html.tostring(b.el, encoding="unicode", with_tail=False) for b in lead]
     for child in container:
         if not isinstance(child.tag, str):
             continue
-        if child in keep or any(d in keep for d in child.iter()) or (
-            images and child.find(".//img") is not None
-        ):
+        if child in keep or any(d in keep for d in child.iter()):
             parts.append(lxml.html.tostring(child, encoding="unicode", with_tail=False))
     if not parts and keep:
         parts.append(lxml.html.tostring(container, encoding="unicode", with_tail=False))
