@@ -16,7 +16,7 @@ LOCAL_TZ = timezone(timedelta(hours=7))  # Vietnam, no DST
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
 _YMD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _VI_LONG = re.compile(
-    r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm|,)?\s+(\d{4})", re.IGNORECASE
+    r"(?:ngày\s+)?(\d{1,2})\s+(?:tháng|thg)\s+(\d{1,2})(?:\s+năm|,)?\s+(\d{4})", re.IGNORECASE
 )
 # phpBB's Vietnamese pack: "T.Ba Th2 06, 2024" is month first (the one
 # form where it is), told apart by the "Th<month>" abbreviation.

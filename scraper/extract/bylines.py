@@ -11,7 +11,7 @@ from .text import clean, fold
 
 _SOURCE = re.compile(r"^\s*(?:\(?\s*)(theo|nguồn|nguon)\s*[:.\-–]?\s*(.+?)\s*\)?\s*$", re.I)
 _PREFIX = re.compile(
-    r"^\s*(?:(tác giả|tac gia|bài và ảnh|bài, ảnh|bài|tin, ảnh|tin và ảnh|tin|người viết|phóng viên|"
+    r"^\s*(?:(ctv|btv)\s+(?=[A-ZĐÀ-Ỹ])|(tác giả|tac gia|bài và ảnh|bài, ảnh|bài|tin, ảnh|tin và ảnh|tin|người viết|phóng viên|"
     r"pv|ctv|đăng bởi|viết bởi|gửi bởi|người đăng|biên tập)\s*[:.\-–]|(viết bởi|đăng bởi|gửi bởi|người đăng|posted by|by)\b)\s*",
     re.I)
 # A segment that starts with a role or unit word, or contains a unit
@@ -101,11 +101,17 @@ def has_label(text: str) -> bool:
     return _PREFIX.match(clean(text)) is not None
 
 
+# Bylines that name no one: "PV", "Nhóm PV", "Nhóm phóng viên".
+ANONYMOUS = re.compile(r"^(nhóm\s+)?(pv|phóng viên|ctv|cộng tác viên|btv|ban biên tập)\.?$", re.I)
+
+
 def is_byline_text(text: str) -> bool:
     """A short line that reads as a byline or a source credit."""
     text = clean(text)
     if not text or len(text) > 120 or text.endswith(("?", "!", ":")):
         return False
+    if ANONYMOUS.match(text):
+        return True
     if _SOURCE.match(text):
         return len(text) < 80
     author, _ = parse_byline(text)

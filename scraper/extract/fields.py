@@ -197,7 +197,6 @@ def _same_folded(fa: str, fb: str) -> bool:
 
 def find_anchors(doc: PageDoc) -> Anchors:
     """Locate the title and the dateline, each anchoring the other."""
-    dates = dateline_candidates(doc)
     meta_title = structured_title(doc)
     headings = [b for b in doc.blocks if _heading_like(doc, b) and not doc.is_chrome(b.el)]
     title_block = None
@@ -224,6 +223,9 @@ def find_anchors(doc: PageDoc) -> Anchors:
                 el = hits[0]
                 title_block = Block(el, clean(el.text_content()), doc.order[el], 0)
                 break
+    # Only now: finding the headline may have protected its wrapper from
+    # being taken for chrome (a cover <header> holding title and date).
+    dates = dateline_candidates(doc)
     date_block = date = None
     date_near = True
     if title_block is not None:
@@ -402,6 +404,11 @@ def split_byline(doc: PageDoc, blocks: list[Block], container) -> tuple[list[Blo
         return blocks, None
     last = blocks[-1]
     lines = last.text.split("\n")
+    if (len(lines) == 2 and len(last.text) <= 160 and is_byline_text(lines[0])
+            and not is_byline_text(lines[1]) and parse_byline(lines[0])[0]
+            and not lines[1].endswith((".", "!", "?"))):
+        # "<strong>Name</strong><br><em>Role, unit</em>": a byline on two lines.
+        return blocks[:-1], " ".join(lines)
     if is_byline_text(lines[-1]) and not is_caption_line(lines[-1]):
         if len(lines) == 1:
             return blocks[:-1], lines[-1]
@@ -472,14 +479,35 @@ def meta_byline(doc: PageDoc, title_pos: float | None, container) -> str | None:
 # -------------------------------------------------------------------- images
 
 def image_url(doc: PageDoc, img) -> str | None:
-    for attr in LAZY_ATTRS:
-        value = (img.get(attr) or "").strip()
+    candidates = [img.get(attr) for attr in LAZY_ATTRS]
+    # No usable src: the largest srcset candidate, then a <picture>'s first <source>.
+    candidates.append(_largest_srcset(img.get("srcset") or img.get("data-srcset")))
+    picture = next((a for a in img.iterancestors() if a.tag == "picture"), None)
+    if picture is not None:
+        for source in picture.iter("source"):
+            candidates.append(_largest_srcset(source.get("srcset") or source.get("data-srcset")))
+    for value in candidates:
+        value = (value or "").strip()
         if value and not value.startswith("data:") and not PLACEHOLDER_RE.search(value):
             resolved = doc.resolve(value)
             if resolved:
                 # One documented form: absolute, UTF-8 percent-encoded, query kept.
                 return safe_url_string(resolved)
     return None
+
+
+def _largest_srcset(srcset: str | None) -> str | None:
+    best, best_width = None, -1.0
+    for item in (srcset or "").split(","):
+        parts = item.split()
+        if not parts:
+            continue
+        width = 0.0
+        if len(parts) > 1 and parts[1][:-1].replace(".", "", 1).isdigit():
+            width = float(parts[1][:-1])
+        if width > best_width:
+            best, best_width = parts[0], width
+    return best
 
 
 def _is_icon(img) -> bool:

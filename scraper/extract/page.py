@@ -42,6 +42,7 @@ CHROME_RE = re.compile(
 WRAPPER_SHARE = 0.45
 # Header/footer classes that belong to the article, not the site.
 ARTICLE_PART_RE = re.compile(
+    r"(^|[\s_\-])(date|time|dateline|published|pubdate)($|[\s_\-])|"
     r"(page|entry|article|post|news|detail|content|item|story|date|time)[-_]?(header|footer|meta|title)|"
     r"(header|footer)[-_]?(title|detail|article|post|news|entry)", re.I)
 
