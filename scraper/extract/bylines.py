@@ -74,6 +74,14 @@ def parse_byline(line: str | None) -> tuple[str | None, str | None]:
     parts = [p for p in parts if p]
     if not parts:
         return None, None
+    if not looks_like_name(parts[0]):
+        # "Name Role, unit" printed on two lines and joined: the name is the
+        # longest run of leading words that reads as one, a role after it.
+        words = parts[0].split()
+        for k in range(2, min(5, len(words) - 1) + 1):
+            if looks_like_name(" ".join(words[:k])) and _ROLE.match(fold(" ".join(words[k:])) + " "):
+                parts[0] = " ".join(words[:k])
+                break
     names = []
     for part in parts:
         if looks_like_name(part):

@@ -71,7 +71,7 @@ CAPTION_RE = re.compile(r"^\(?\s*(ảnh|hình|hình ảnh|photo)\b", re.I)
 # A file extension ends the path, or a path segment (Liferay: file.pdf/<uuid>).
 DOC_EXT = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|zip|rar|7z|odt|ods)(\?|#|/|$)", re.I)
 VIDEO_RE = re.compile(r"(youtube\.com|youtu\.be|vimeo\.com|facebook\.com/plugins/video)", re.I)
-PLACEHOLDER_RE = re.compile(r"(^|/)(blank|placeholder|spacer|loading|lazy|pixel|grey|gray|transparent|no-?image)[\w-]*\.(gif|png|jpe?g|svg|webp)(\?|$)", re.I)
+PLACEHOLDER_RE = re.compile(r"(^|/)(blank|placeholder|spacer|loading|lazy|pixel|grey|gray|transparent|no-?image)[\w.-]*\.(gif|png|jpe?g|svg|webp)(\?|$)", re.I)
 LAZY_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-lazy", "lazy-src", "data-url", "src")
 SITE_SUFFIX = re.compile(r"\s*[-|–—:]\s*(liên đoàn lao động|ldld|congdoanbackan|công đoàn).*$", re.I)
 TITLE_MIN, TITLE_MAX = 8, 400
@@ -443,7 +443,7 @@ def structured_author(doc: PageDoc) -> str | None:
     return None
 
 
-AUTHOR_CLASS = re.compile(r"(^|[\s_\-])(author|byline|createdby|created-by|posted-by|poster|submitted|username|tac-?gia|writer|reporter|source|nguon)($|[\s_\-])", re.I)
+AUTHOR_CLASS = re.compile(r"(^|[\s_\-])(author|byline|credits?|createdby|created-by|posted-by|poster|submitted|username|tac-?gia|writer|reporter|source|nguon)($|[\s_\-])", re.I)
 AUTHOR_LABEL = re.compile(r"^(tác giả|viết bởi|người viết|phóng viên|đăng bởi|người đăng)\s*:?$", re.I)
 
 
@@ -484,8 +484,9 @@ def image_url(doc: PageDoc, img) -> str | None:
     candidates.append(_largest_srcset(img.get("srcset") or img.get("data-srcset")))
     picture = next((a for a in img.iterancestors() if a.tag == "picture"), None)
     if picture is not None:
-        for source in picture.iter("source"):
-            candidates.append(_largest_srcset(source.get("srcset") or source.get("data-srcset")))
+        sources = [_largest_srcset(s.get("srcset") or s.get("data-srcset")) for s in picture.iter("source")]
+        # A 1x1 fallback <img> is not the picture: its <source> is.
+        candidates = sources + candidates if _is_icon(img) else candidates + sources
     for value in candidates:
         value = (value or "").strip()
         if value and not value.startswith("data:") and not PLACEHOLDER_RE.search(value):
@@ -508,6 +509,13 @@ def _largest_srcset(srcset: str | None) -> str | None:
         if width > best_width:
             best, best_width = parts[0], width
     return best
+
+
+def _has_sources(img) -> bool:
+    """A 1x1 fallback <img> inside a <picture> whose <source> carries the image."""
+    picture = next((a for a in img.iterancestors() if a.tag == "picture"), None)
+    return picture is not None and any(
+        s.get("srcset") or s.get("data-srcset") for s in picture.iter("source"))
 
 
 def _is_icon(img) -> bool:
@@ -542,6 +550,10 @@ def _caption_for(doc: PageDoc, img, container, blocks: list[Block]) -> str | Non
         text = clean(sibling.text_content())
         if text:
             return text
+    # A figure-like wrapper: the image, then one short text and nothing else.
+    text = _wrapper_caption(img, container)
+    if text:
+        return text
     # Otherwise the text right after the image, if it reads as a caption:
     # "Ảnh: …", italic, centred, or classed as a caption.
     pos = doc.order.get(img, 0)
@@ -557,6 +569,26 @@ def _caption_for(doc: PageDoc, img, container, blocks: list[Block]) -> str | Non
                 italic or (whole and _is_styled_caption(nxt.el)) or _caption_class(nxt.el, container))):
             return clean(text)
     return None
+
+
+def _wrapper_caption(img, container) -> str | None:
+    node = img.getparent()
+    while node is not None and node.tag in ("picture", "source", "a", "span"):
+        node = node.getparent()
+    if node is None or node is container or node.tag not in ("div", "p", "center", "section"):
+        return None
+    if len(node.findall(".//img")) != 1 or node.find(".//p") is not None and node.tag != "p":
+        return None
+    # The image must come first: text before it means an inline picture in a paragraph.
+    leading = clean(node.text or "")
+    for child in node:
+        if child is img or img in set(child.iter()):
+            break
+        leading += clean(child.text_content()) + clean(child.tail or "")
+    if leading:
+        return None
+    text = clean(node.text_content())
+    return text if text and len(text) < 250 else None
 
 
 def _table_caption(table, img) -> str | None:
@@ -624,7 +656,7 @@ def extract_images(doc: PageDoc, container, blocks: list[Block], start: float, e
             if start < doc.order.get(img, 0) < first_inside and not doc.is_chrome(img)]
     for img in lead + list(container.iter("img", "amp-img")):
         pos = doc.order.get(img, 0)
-        if pos <= start or pos > end or _is_icon(img):
+        if pos <= start or pos > end or (_is_icon(img) and not _has_sources(img)):
             continue
         if pos > first_inside and doc.is_chrome(img, stop=container):
             continue
