@@ -190,3 +190,18 @@ def test_site_name_in_meta_author_is_not_a_person():
     head = '<meta name="author" content="Liên đoàn Lao động tỉnh Bắc Kạn">'
     no_byline = BASIC.replace('<p style="text-align: right;"><strong>Bùi Thanh Thủy, Trưởng ban CSPL&amp;QHLĐ, LĐLĐ tỉnh</strong></p>', "")
     assert article(no_byline, head=head).author is None
+
+
+def test_print_layout_page_numbers_and_running_headers_are_not_body():
+    header = "<p>BẢN TIN CÔNG ĐOÀN BẮC KẠN - SỐ 03/2024</p>"
+    inner = BASIC.replace(f"<p>{P2}</p>", f"<p>Trang 1/2</p>{header}<p>{P2}</p><p>Trang 2/2</p>").replace(
+        f"<p>{P1}</p>", f"{header}<p>{P1}</p>")
+    art = article(inner)
+    assert art.body_text == f"{P1}\n\n{P2}"
+    assert art.author == "Bùi Thanh Thủy"
+
+
+def test_repeated_captions_stay():
+    inner = BASIC.replace(f"<p>{P2}</p>", '<p><img src="a.jpg"></p><p>(Ảnh minh họa)</p>'
+                                          f'<p>{P2}</p><p><img src="b.jpg"></p><p>(Ảnh minh họa)</p>')
+    assert [i.caption for i in article(inner).images] == ["(Ảnh minh họa)", "(Ảnh minh họa)"]

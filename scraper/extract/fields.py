@@ -62,6 +62,7 @@ def is_stop(block: Block) -> bool:
     return not (len(block.text) > 25 and block.link_chars >= 0.5 * len(block.text))
 
 
+PAGE_NUMBER = re.compile(r"^(trang|page|tr\.)\s*\d+(\s*(/|of|trên)\s*\d+)?$", re.I)
 ATTACH_LABEL = re.compile(r"^(tập tin|file|tệp|tài liệu|văn bản)( đính kèm| kèm theo)|^đính kèm", re.I)
 # Attachment boxes inside a post: their file lines are not body text.
 ATTACH_BOX = re.compile(r"attachbox|attachments?(\b|_|-)|file-?attach|dinh-?kem", re.I)
@@ -318,6 +319,17 @@ def find_body_container(doc: PageDoc, start: int):
     return max(scores.items(), key=lambda kv: kv[1])[0]
 
 
+def _drop_running_lines(blocks: list[Block]) -> list[Block]:
+    """A short line printed again and again (a print layout's running header)
+    is not body text."""
+    counts: dict[str, int] = {}
+    for b in blocks:
+        # Captions may repeat ("Ảnh minh họa") and stay.
+        if len(b.text) < 100 and not CAPTION_RE.match(b.text) and b.italic_chars == 0:
+            counts[b.text] = counts.get(b.text, 0) + 1
+    return [b for b in blocks if counts.get(b.text, 0) < 2]
+
+
 def widen_container(doc: PageDoc, container, start: float, levels: int = 4):
     """Page builders (Tilda) give every paragraph its own nested record, so the
     best-scoring element holds one paragraph. Climb while the wider element
@@ -357,11 +369,13 @@ def body_blocks(doc: PageDoc, container, start: int) -> list[Block]:
             continue
         if ATTACH_LABEL.match(block.text) and len(block.text) < 40 or _classed(block.el, ATTACH_BOX, 4):
             continue  # "File đính kèm:" and the file lines under it
+        if PAGE_NUMBER.match(block.text):
+            continue  # "Trang 1/2": a printed page's footer
         if STOP_RE.match(block.text) or (
                 block.link_chars >= len(block.text) * 0.8 and len(block.text) < 200):
             continue  # "Xem thêm: <a>…</a>" inside the body, lone links between paragraphs
         kept.append(block)
-    return kept
+    return _drop_running_lines(kept)
 
 
 LEAD_CLASS = re.compile(r"sapo|lead|summary|tom-?tat|intro|chapeau|excerpt|abstract|description", re.I)
