@@ -28,7 +28,25 @@ BUILDER = HERE / "fixtures" / "build_holdout4.py"
 NAMES = page_names(CORPUS)
 # Known misses, each with its cause; strict, so a fix turns them into failures
 # to be removed from this list.
-KNOWN_MISSES: set[tuple[str, str]] = set()
+# Known misses, each with its cause; strict, so a fix turns them into failures
+# to be removed from this list.
+KNOWN_MISSES: set[tuple[str, str]] = {
+    # pdftohtml exports: a title hard-wrapped over two positioned lines (or a
+    # bold line, with a file-name slug as <title>), paragraphs cut into lines,
+    # and page-background PNGs taken for photos.
+    *{(f"pdfhtml_0{i}", "title") for i in range(6)},
+    *{(f"pdfhtml_0{i}", "body") for i in range(6)},
+    ("pdfhtml_00", "images"), ("pdfhtml_00", "captions"),
+    ("pdfhtml_02", "images"), ("pdfhtml_02", "captions"),
+    ("pdfhtml_04", "images"), ("pdfhtml_04", "captions"),
+    ("pdfhtml_05", "captions"),
+    ("pdfhtml_01", "published_at"), ("pdfhtml_01", "published_precision"),
+    ("pdfhtml_05", "published_at"), ("pdfhtml_05", "published_precision"),
+    # A newsletter: the issue's own dated masthead comes before the article's
+    # dateline and wins; a click-tracking link hides the file it leads to.
+    ("newsletter_04", "published_at"), ("newsletter_04", "published_precision"),
+    ("newsletter_04", "body"), ("newsletter_03", "attachments"),
+}
 CASES = [pytest.param(name, f, id=f"{name}-{f}", marks=pytest.mark.xfail(
     strict=True, reason="known miss, see KNOWN_MISSES")) if (name, f) in KNOWN_MISSES
     else pytest.param(name, f, id=f"{name}-{f}") for name in NAMES for f in FIELDS]
