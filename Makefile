@@ -57,6 +57,7 @@ eval: setup
 	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout
 	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout2
 	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout3
+	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout4
 
 # ms per page, ours and trafilatura's on the same pages, with field accuracy.
 bench-extract: setup
