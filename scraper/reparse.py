@@ -14,7 +14,7 @@ from .capture import read_capture
 from .extract import read_page
 from .items import FetchedArticle
 from .middlewares import prefers_utf8
-from .urls import is_site_root, same_page
+from .urls import is_alternate_view, same_page
 
 COMPARED = ("title", "published_at", "author", "author_line", "source", "category",
             "body_text", "kind", "image_count", "attachment_count")
@@ -68,9 +68,10 @@ def reparse(db_path: str, max_bytes: int = 32 * 1024 * 1024, dry_run: bool = Fal
                 continue
             article = page.article
             canonical = page.canonical_url
-            if article is None or (canonical and not same_page(canonical, cap["url"])
-                                   and not is_site_root(canonical)):
+            if article is None or (canonical and is_alternate_view(cap["url"], canonical)):
                 continue  # not an article, or an alternate view of one (as the crawler decides)
+            if canonical and not same_page(canonical, cap["url"]):
+                article.url = cap["url"]  # a mistaken canonical, as the crawler decides
             rows = list(archive.db.query("select * from articles where url = ?", [article.url]))
             old = rows[0] if rows else None
             if old is None and article.kind != "article":

@@ -102,3 +102,17 @@ def sniffs_html(body: bytes) -> bool:
     """Bytes that start like an HTML document, whatever the Content-Type says."""
     head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<!--", b"<title"))
+
+
+def is_alternate_view(url: str, canonical: str) -> bool:
+    """`url` is another view of the page `canonical` names: the same path with
+    other query parameters, or a print/AMP/mobile path ending in the same page
+    ("/print/slug.html" for "/slug.html"). A canonical naming any other page
+    (the home page, a category) is a CMS mistake, not a duplicate."""
+    pu, pc = urlsplit(normalize(url)), urlsplit(normalize(canonical))
+    if is_site_root(canonical) or (pu.path, pu.query) == (pc.path, pc.query):
+        return False
+    if pu.path == pc.path:
+        return True
+    leaf = pc.path.rstrip("/").rsplit("/", 1)[-1]
+    return bool(leaf) and pu.path.rstrip("/").endswith("/" + leaf)

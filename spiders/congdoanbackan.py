@@ -15,8 +15,8 @@ from scraper.extract import read_page
 from scraper.items import FetchedArticle, FetchFailure
 from scraper.middlewares import RecordedSkip, looks_binary, prefers_utf8
 from scraper.archive import Archive
-from scraper.urls import (DEFAULT_BASE_URL, host_of, is_followable, is_gone_redirect, is_site_root,
-                          sniffs_html,
+from scraper.urls import (DEFAULT_BASE_URL, host_of, is_alternate_view, is_followable,
+                          is_gone_redirect, sniffs_html,
                           is_next_page, listing_key, normalize, on_host, page_number, same_page)
 
 
@@ -171,14 +171,17 @@ class CongdoanbackanSpider(scrapy.Spider):
             self.fingerprints.add(page.fingerprint)
         if page.article is not None:
             canonical = page.canonical_url
-            if canonical and not same_page(canonical, response.url) and not is_site_root(canonical):
-                # (A canonical naming the home page is a CMS misconfiguration,
-                # not a duplicate: the page is archived under its own URL.)
-                # An alternative view (print, tracking query): fetch the real page instead.
+            article = page.article
+            if canonical and is_alternate_view(response.url, canonical):
+                # A print view or a tracking query: fetch the real page instead.
                 stats.inc_value("archiver/alternate_views")
                 yield from self._schedule([on_host(canonical, response.url)], response, barren=0)
                 return
-            article = page.article
+            if canonical and not same_page(canonical, response.url):
+                # A canonical naming another page (the home page, a category)
+                # is a CMS mistake: the article is archived under its own URL.
+                stats.inc_value("archiver/canonical_ignored")
+                article.url = response.url
             if not article.category and response.meta.get("listing_title"):
                 article.category = response.meta["listing_title"]
             stats.inc_value(f"archiver/kind/{article.kind}")

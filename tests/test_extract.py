@@ -205,3 +205,19 @@ def test_repeated_captions_stay():
     inner = BASIC.replace(f"<p>{P2}</p>", '<p><img src="a.jpg"></p><p>(Ảnh minh họa)</p>'
                                           f'<p>{P2}</p><p><img src="b.jpg"></p><p>(Ảnh minh họa)</p>')
     assert [i.caption for i in article(inner).images] == ["(Ảnh minh họa)", "(Ảnh minh họa)"]
+
+
+def test_a_short_dated_notice_with_a_file_is_an_article():
+    inner = ('<h1>Thông báo lịch nghỉ Tết Nguyên đán Giáp Thìn 2024</h1>'
+             '<div>Cập nhật lúc 08:00 - 02/02/2024 (GMT +07:00)</div>'
+             '<div class="noidung"><p>Thông báo lịch nghỉ Tết của cơ quan LĐLĐ tỉnh.</p>'
+             '<p><a href="upload/files/tb-nghi-tet.pdf">Tải về</a></p></div>')
+    art = article(inner)
+    assert art.published_at == "2024-02-02T08:00:00+07:00"
+    assert [a.url for a in art.attachments] == ["https://congdoanbackan.org.vn/upload/files/tb-nghi-tet.pdf"]
+
+
+def test_a_short_dated_text_without_file_or_picture_is_not():
+    inner = ('<h1>Lịch công tác tuần 10 năm 2024</h1><div>Cập nhật lúc 08:00 - 04/03/2024</div>'
+             '<div><p>Không có lịch công tác trong tuần này.</p></div>')
+    assert read_page(page(inner), URL).article is None

@@ -121,3 +121,18 @@ def test_scheme_and_www_variants_are_one_page():
                     "https://www.congdoanbackan.org.vn/bai-1.html#top", "bai-2.html"])
     _, urls = run(spider(), response(BASE + "tin-tuc.html", body))
     assert urls == [BASE + "bai-1.html", BASE + "bai-2.html", BASE + "tin-tuc/trang-9.html"]
+
+
+@pytest.mark.parametrize("canonical", [BASE, BASE + "tin-tuc.html"])
+def test_a_mistaken_canonical_does_not_lose_the_article(canonical):
+    body = ARTICLE.replace(f'<link rel="canonical" href="{BASE}bai-viet.html">',
+                           f'<link rel="canonical" href="{canonical}">')
+    items, _ = run(spider(), response(BASE + "bai-viet.html", body))
+    [item] = items
+    assert isinstance(item, FetchedArticle) and item.article.url == BASE + "bai-viet.html"
+
+
+def test_a_print_view_defers_to_its_article():
+    body = ARTICLE  # canonical: bai-viet.html
+    items, urls = run(spider(), response(BASE + "print/bai-viet.html", body))
+    assert items == [] and urls == [BASE + "bai-viet.html"]

@@ -20,6 +20,7 @@ __all__ = ["Page", "Link", "read_page", "extract_article", "parse"]
 
 NOTFOUND_RE = re.compile(r"không tìm thấy|khong tim thay|not found|404|trang không tồn tại|bài viết không tồn tại", re.I)
 MIN_ARTICLE_CHARS = 120
+MIN_NOTICE_CHARS = 20  # a dated notice: one sentence and a file
 MIN_PAGE_CHARS = 200
 
 
@@ -93,7 +94,8 @@ def _article(doc: PageDoc) -> Article | None:
     if _is_headline_list(doc, container, start, end, text_chars):
         return None
     has_date = anchors.date is not None
-    if text_chars < (MIN_ARTICLE_CHARS if has_date else MIN_PAGE_CHARS) or not anchors.title:
+    og_type = (doc.meta.get("og:type") or "").lower()
+    if not anchors.title or text_chars < (MIN_NOTICE_CHARS if has_date else MIN_PAGE_CHARS):
         return None
     image_elements: list = []
     images = F.extract_images(doc, container, blocks, start, end, image_elements)
@@ -101,13 +103,16 @@ def _article(doc: PageDoc) -> Article | None:
     # related-articles block, lone links included.
     attachments = F.extract_attachments(doc, container, anchors.title_pos or start,
                                         _stop_pos(doc, container, start))
+    if text_chars < MIN_ARTICLE_CHARS and not (images or attachments or og_type == "article"):
+        # A short dated page counts when it carries what a notice or a photo
+        # item carries (a file, a picture) or says it is an article.
+        return None
     author, source = parse_byline(author_line)
     if author is None and source is None:
         # Last in the chain: a name given only in structured data (not printed,
         # so author_line stays empty).
         author = F.structured_author(doc)
     date = anchors.date
-    og_type = (doc.meta.get("og:type") or "").lower()
     return Article(
         url=doc.canonical or doc.url,
         title=anchors.title,
