@@ -50,6 +50,11 @@ class ArchivePipeline:
 
     def process_item(self, item):
         if isinstance(item, FetchedArticle):
+            why = self.archive.degrades(item.article)
+            if why:
+                item = FetchFailure(url=item.article.url, status=item.status, error=why,
+                                    failed_at=item.fetched_at)
+        if isinstance(item, FetchedArticle):
             try:
                 outcome = self.archive.save_article(item, self.run_id)
             except Exception:

@@ -160,6 +160,11 @@ class Archive:
             if store_raw:
                 self._store_raw(fetched)
             old = self._row(art.url)
+            if old is not None and not art.category and old["category"]:
+                # The category came from a listing on an earlier fetch; a page
+                # reached another way (revalidation) does not lose it.
+                art.category = old["category"]
+                digest = content_hash(art)
             if old is None:
                 outcome, version = "new", 1
             elif old["content_hash"] != digest:
@@ -238,6 +243,17 @@ class Archive:
             })
 
     # ---------------------------------------------------------- queries
+    def degrades(self, article: Article) -> str | None:
+        """Why storing `article` would replace a dated article with a page
+        that no longer looks like it (a maintenance or placeholder page), or
+        None. The archived version is then kept and the fetch recorded."""
+        old = self._row(article.url)
+        if old is None or old["kind"] != "article" or not old["published_at"]:
+            return None
+        if article.published_at is None:
+            return "refetch has no date any more; archived version kept"
+        return None
+
     def known_urls(self) -> set[str]:
         return {r[0] for r in self.db.execute("select url from articles")}
 

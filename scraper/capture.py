@@ -160,6 +160,10 @@ class WarcCaptureMiddleware:
         self.crawler.stats.inc_value("archiver/warc_records")
 
 
+class CaptureTooLarge(ValueError):
+    """A stored payload over the size the crawler would parse."""
+
+
 def read_capture(db_path: str | Path, warc_file: str, offset: int, max_bytes: int) -> tuple[bytes, dict]:
     """The payload (content-encoding undone, at most `max_bytes`) and HTTP
     headers of one indexed response record."""
@@ -173,5 +177,5 @@ def read_capture(db_path: str | Path, warc_file: str, offset: int, max_bytes: in
         headers = {k.lower(): v for k, v in record.http_headers.headers}
         body = record.content_stream().read(max_bytes + 1)
     if len(body) > max_bytes:
-        raise ValueError(f"payload over {max_bytes} bytes")
+        raise CaptureTooLarge(f"payload over {max_bytes} bytes")
     return body, headers

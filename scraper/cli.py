@@ -59,7 +59,8 @@ def cmd_crawl(args) -> int:
     settings.set("ARCHIVER_LOCK_HELD", True, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("congdoanbackan")
-    process.crawl(crawler, base_url=args.base_url, mode="full" if args.full else "auto",
+    mode = "full" if args.full else "resume" if args.walk else "auto"
+    process.crawl(crawler, base_url=args.base_url, mode=mode,
                   revalidate_days=args.revalidate)
     try:
         process.start()
@@ -162,7 +163,7 @@ def cmd_reparse(args) -> int:
         print(f"error    {url}: {error}")
     print(f"{report.captures} captures read, {report.articles} articles: "
           f"{len(report.changed)} changed, {report.unchanged} unchanged, {len(report.new)} new, "
-          f"{len(report.errors)} unreadable" + (" (dry run: nothing written)" if args.dry_run else ""))
+          f"{report.skipped} skipped as the crawl did, {len(report.errors)} unreadable" + (" (dry run: nothing written)" if args.dry_run else ""))
     return 1 if report.errors else 0
 
 
@@ -223,6 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="requests at a time per host (default 1)")
     crawl.add_argument("--full", action="store_true",
                        help="re-fetch every page, not only what is new")
+    crawl.add_argument("--walk", action="store_true",
+                       help="walk every listing page again, fetching only articles not yet "
+                            "archived (catches articles published or back-dated deep in a listing)")
     crawl.add_argument("--revalidate", type=float, default=None, metavar="DAYS",
                        help="re-check articles published in the last DAYS (ETag/If-Modified-Since)")
     crawl.add_argument("--log-file", default=None, help="write the log here instead of stderr")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from w3lib.encoding import html_to_unicode
 
 from .archive import Archive, content_hash
-from .capture import read_capture
+from .capture import CaptureTooLarge, read_capture
 from .extract import read_page
 from .items import FetchedArticle
 from .middlewares import prefers_utf8
@@ -25,6 +25,7 @@ class ReparseReport:
     captures: int = 0
     articles: int = 0
     unchanged: int = 0
+    skipped: int = 0
     changed: dict[str, list[str]] = field(default_factory=dict)  # url -> changed fields
     new: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
@@ -54,10 +55,17 @@ def reparse(db_path: str, max_bytes: int = 32 * 1024 * 1024, dry_run: bool = Fal
             "select * from captures c where http_status = 200 and content_type like '%html%' "
             "and id = (select max(id) from captures where url = c.url and http_status = 200) "
             "order by id"))
+        refused = archive.failed_urls()
         for cap in captures:
             report.captures += 1
+            if cap["url"] in refused:
+                report.skipped += 1  # the crawl recorded it as a failure: not an article to add
+                continue
             try:
                 body, headers = read_capture(db_path, cap["warc_file"], cap["warc_offset"], max_bytes)
+            except CaptureTooLarge:
+                report.skipped += 1  # over the size cap, as the crawl itself would skip it
+                continue
             except (OSError, ValueError, StopIteration) as exc:
                 report.errors[cap["url"]] = f"{type(exc).__name__}: {exc}"
                 continue

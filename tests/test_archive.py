@@ -83,3 +83,17 @@ def test_save_is_one_transaction(archive):
     row = archive.db["articles"].get(URL)
     assert row["body_text"] == "Đoạn một.\n\nĐoạn hai." and row["version"] == 1
     assert [i["url"] for i in archive.db["images"].rows] == ["https://congdoanbackan.org.vn/a.jpg"]
+
+
+def test_a_refetch_that_lost_its_date_is_refused(archive):
+    archive.save_article(fetched())
+    placeholder = fetched(body="Hệ thống đang bảo trì, vui lòng quay lại sau.")
+    placeholder.article.published_at = None
+    assert archive.degrades(placeholder.article)
+    assert archive.degrades(fetched(body="Đoạn một, đã sửa.").article) is None
+
+
+def test_category_from_a_listing_survives_a_refetch_without_one(archive):
+    archive.save_article(fetched(category="Tin tức - Sự kiện"))
+    assert archive.save_article(fetched()) == "unchanged"
+    assert archive.db["articles"].get(URL)["category"] == "Tin tức - Sự kiện"

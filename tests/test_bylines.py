@@ -32,3 +32,20 @@ def test_parse_byline(line, author, source):
 ])
 def test_is_byline_text(text, expected):
     assert is_byline_text(text) is expected
+
+
+@pytest.mark.parametrize("line,author", [
+    ("Lan Anh - Ba Bể", "Lan Anh"),  # a district, not a second author
+    ("Hồng Nhung/LĐLĐ huyện Pác Nặm", "Hồng Nhung"),
+    ("Nguyễn Thị Phương Phó Chủ tịch LĐLĐ tỉnh", "Nguyễn Thị Phương"),  # two lines joined
+    ("CTV Minh Anh", "Minh Anh"),
+    ("Ảnh: Hoàng Long - Bài: Thu Trang", "Hoàng Long, Thu Trang"),
+    ("Gửi bởi Nông Thị Huyền vào Thứ 5, 11/04/2024 - 16:40", "Nông Thị Huyền"),
+])
+def test_more_bylines(line, author):
+    assert parse_byline(line)[0] == author
+
+
+@pytest.mark.parametrize("line", ["PV", "Nhóm PV"])
+def test_anonymous_bylines_name_no_one(line):
+    assert is_byline_text(line) and parse_byline(line) == (None, None)

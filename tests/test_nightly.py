@@ -210,3 +210,14 @@ def test_related_blocks_changing_makes_no_new_versions(mirror, archived):
     run = query(archived, "select * from crawl_runs order by id desc limit 1")[0]
     assert (run["articles_new"], run["articles_updated"]) == (3, 0)
     assert query(archived, "select max(version) v from articles")[0]["v"] == 1
+
+
+def test_walk_reads_every_listing_but_fetches_only_new_articles(mirror, archived):
+    out = crawl(mirror.url, archived, "--walk")
+    assert out.returncode == 0, out.stderr[-2000:]
+    stats = get_json(mirror.url + "__mirror/stats")
+    listing_pages = [p for p in stats["by_path"] if "/trang-" in p or "?page=" in p]
+    assert len(listing_pages) >= 4  # every category's later pages were read again
+    run = query(archived, "select * from crawl_runs order by id desc limit 1")[0]
+    assert (run["mode"], run["articles_new"]) == ("resume", 0)
+    assert stats["total"] < 40  # no archived article was fetched again

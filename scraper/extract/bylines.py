@@ -38,6 +38,15 @@ POSTED_AT = re.compile(r"\s+(?:vào|lúc|ngày|on|at)\s+(?=\S*\d|thứ|chủ nh�
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'.]*\.?$")
 
 
+# Places that follow a name in bylines ("Lan Anh - Ba Bể"): Bắc Kạn's
+# districts and town, and the provinces around it (compared folded).
+PLACES = {
+    "bac kan", "ba be", "bach thong", "cho don", "cho moi", "na ri", "ngan son",
+    "pac nam", "thai nguyen", "cao bang", "lang son", "tuyen quang", "ha giang",
+    "ha noi", "viet nam",
+}
+
+
 def looks_like_name(segment: str) -> bool:
     """2-5 capitalised words that do not read as a role or a unit."""
     words = clean(segment).split()
@@ -46,7 +55,7 @@ def looks_like_name(segment: str) -> bool:
     for word in words:
         if not _NAME_TOKEN.match(word) or not word[0].isupper():
             return False
-    if _ROLE.search(fold(segment) + " "):
+    if _ROLE.search(fold(segment) + " ") or fold(segment) in PLACES:
         return False
     return not _is_acronym_unit(words)
 
@@ -68,7 +77,7 @@ def parse_byline(line: str | None) -> tuple[str | None, str | None]:
     line = POSTED_AT.split(line)[0]
     # "Name (unit)" -> drop the parenthesis.
     line = re.sub(r"\s*\(.*?\)\s*", " ", line).strip()
-    parts = [p.strip() for p in re.split(r"\s*(?:,|;|\s[-–—]\s|\s\|\s)\s*", line) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\s*(?:,|;|\s[-–—]\s|\s\|\s|/)\s*", line) if p.strip()]
     # "Ảnh: Hoàng Long - Bài: Thu Trang": each credit carries its own label.
     parts = [_CREDIT.sub("", p).strip() for p in parts]
     parts = [p for p in parts if p]
