@@ -256,3 +256,11 @@ def test_images_do_not_disturb_the_index(tmp_path):
     archive.save_article(item)
     assert urls(fts.search(archive.db, "noi dung")[0]) == ["anh"]
     archive.close()
+
+
+def test_co_authors_count_for_each_of_them(archive):
+    archive.save_article(fetched("a", "Hội nghị một", "Nội dung một.", author="Minh Anh, Thu Hà"))
+    archive.save_article(fetched("b", "Hội nghị hai", "Nội dung hai.", author="Minh Anh"))
+    archive.save_article(fetched("c", "Hội nghị ba", "Nội dung ba."))
+    got = {r["author"]: r["articles"] for r in archive.db.query("select * from articles_per_author")}
+    assert got == {"Minh Anh": 2, "Thu Hà": 1, None: 5}  # the fixture adds 4 unsigned articles

@@ -50,11 +50,20 @@ FROM articles
 WHERE kind = 'article'
 GROUP BY category ORDER BY articles DESC, category""",
     "articles_per_author": """
--- Articles per named author (NULL: no author named, e.g. a source instead), largest first.
-SELECT author, count(*) AS articles,
+-- Articles per named author, largest first. Co-authors ("A, B") count for
+-- each of them; NULL: no author named (a source instead, or no byline).
+WITH RECURSIVE names(article_url, author, rest, published_date) AS (
+  SELECT url, NULL, author || ', ', published_date FROM articles WHERE kind = 'article'
+  UNION ALL
+  SELECT article_url, substr(rest, 1, instr(rest, ', ') - 1),
+         substr(rest, instr(rest, ', ') + 2), published_date
+  FROM names WHERE rest <> '' AND rest IS NOT NULL
+)
+SELECT author, count(DISTINCT article_url) AS articles,
        min(published_date) AS first_date, max(published_date) AS last_date
-FROM articles
-WHERE kind = 'article'
+FROM (SELECT article_url, author, published_date FROM names WHERE author IS NOT NULL
+      UNION ALL
+      SELECT url, NULL, published_date FROM articles WHERE kind = 'article' AND author IS NULL)
 GROUP BY author ORDER BY articles DESC, author""",
     "field_coverage": "\n-- Share of articles in which each field was found.\n" + _coverage_sql(),
 }
