@@ -197,7 +197,10 @@ class CongdoanbackanSpider(scrapy.Spider):
             if page.claims_article:
                 # The page calls itself an article yet no article came out of
                 # it: an extraction failure, recorded rather than dropped.
-                stats.inc_value("archiver/unparsed_article_like")
+                if self._key(original) not in self.failed_before:
+                    # Judged once, the night it first fails; later retries are
+                    # still recorded but do not fail every run after.
+                    stats.inc_value("archiver/unparsed_article_like")
                 yield FetchFailure(url=original, status=response.status,
                                    error="page declares an article (og:type/JSON-LD) but none "
                                          "could be extracted; raw response kept in WARC",
