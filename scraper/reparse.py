@@ -14,7 +14,7 @@ from .capture import CaptureTooLarge, read_capture
 from .extract import read_page
 from .items import FetchedArticle
 from .middlewares import prefers_utf8
-from .urls import is_alternate_view, same_page
+from .urls import host_of, is_alternate_view, on_host, same_page
 
 COMPARED = ("title", "published_at", "author", "author_line", "source", "category",
             "body_text", "kind", "image_count", "attachment_count")
@@ -80,6 +80,8 @@ def reparse(db_path: str, max_bytes: int = 32 * 1024 * 1024, dry_run: bool = Fal
                 continue  # not an article, or an alternate view of one (as the crawler decides)
             if canonical and not same_page(canonical, cap["url"]):
                 article.url = cap["url"]  # a mistaken canonical, as the crawler decides
+            elif host_of(article.url) == host_of(cap["url"]):
+                article.url = on_host(article.url, cap["url"])  # the crawl's spelling of the site
             rows = list(archive.db.query("select * from articles where url = ?", [article.url]))
             old = rows[0] if rows else None
             if old is None and article.kind != "article":

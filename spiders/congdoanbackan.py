@@ -182,6 +182,10 @@ class CongdoanbackanSpider(scrapy.Spider):
                 # is a CMS mistake: the article is archived under its own URL.
                 stats.inc_value("archiver/canonical_ignored")
                 article.url = response.url
+            if host_of(article.url) == self.site_host:
+                # One spelling per page of the site in the archive's keys: the
+                # crawl's own scheme and host (http→https, www. or not).
+                article.url = on_host(article.url, self.base_url)
             if not article.category and response.meta.get("listing_title"):
                 article.category = response.meta["listing_title"]
             stats.inc_value(f"archiver/kind/{article.kind}")

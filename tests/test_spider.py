@@ -136,3 +136,10 @@ def test_a_print_view_defers_to_its_article():
     body = ARTICLE  # canonical: bai-viet.html
     items, urls = run(spider(), response(BASE + "print/bai-viet.html", body))
     assert items == [] and urls == [BASE + "bai-viet.html"]
+
+
+def test_archive_keys_use_one_spelling_of_the_site():
+    body = ARTICLE.replace(f'<link rel="canonical" href="{BASE}bai-viet.html">',
+                           '<link rel="canonical" href="http://www.congdoanbackan.org.vn/bai-viet.html">')
+    items, _ = run(spider(), response(BASE + "bai-viet.html", body))
+    assert items[0].article.url == BASE + "bai-viet.html"
