@@ -319,6 +319,23 @@ def find_body_container(doc: PageDoc, start: int):
     return max(scores.items(), key=lambda kv: kv[1])[0]
 
 
+INLINE_RELATED = re.compile(r"^(tin liên quan|bài liên quan|bài viết liên quan|xem thêm|đọc thêm)", re.I)
+
+
+def _inline_related(doc: PageDoc, marker: Block, inside: set) -> bool:
+    """A "Tin liên quan:" list in the middle of the body: after its links the
+    article goes on (a paragraph of running text follows in the body)."""
+    if not INLINE_RELATED.match(marker.text):
+        return False
+    for block in doc.blocks:
+        if block.pos <= marker.pos or block.el not in inside:
+            continue
+        if block.link_chars >= 0.8 * len(block.text):
+            continue  # the list's own links
+        return len(block.text) >= 80 and block.link_chars == 0 and not is_stop(block)
+    return False
+
+
 def _drop_running_lines(blocks: list[Block]) -> list[Block]:
     """A short line printed again and again (a print layout's running header)
     is not body text."""
@@ -364,7 +381,7 @@ def body_blocks(doc: PageDoc, container, start: int) -> list[Block]:
         if doc.is_chrome(block.el, stop=container):
             continue
         if is_stop(block):
-            if kept:
+            if kept and not _inline_related(doc, block, inside):
                 break
             continue
         if ATTACH_LABEL.match(block.text) and len(block.text) < 40 or _classed(block.el, ATTACH_BOX, 4):
@@ -666,8 +683,10 @@ def extract_images(doc: PageDoc, container, blocks: list[Block], start: float, e
     images: list[Image] = []
     seen = set()
     first_inside = min(doc.order.get(el, 0) for el in container.iter())
+    # (Not an icon in a link: a print button in the meta line.)
     lead = [img for img in doc.root.iter("img", "amp-img")
-            if start < doc.order.get(img, 0) < first_inside and not doc.is_chrome(img)]
+            if start < doc.order.get(img, 0) < first_inside and not doc.is_chrome(img)
+            and next(iter(img.iterancestors("a")), None) is None]
     for img in lead + list(container.iter("img", "amp-img")):
         pos = doc.order.get(img, 0)
         if pos <= start or pos > end or (_is_icon(img) and not _has_sources(img)):
@@ -675,8 +694,8 @@ def extract_images(doc: PageDoc, container, blocks: list[Block], start: float, e
         if pos > first_inside and doc.is_chrome(img, stop=container):
             continue
         link = next(iter(img.iterancestors("a")), None)
-        if link is not None and re.search(r"\.html?(\?|#|$)", link.get("href") or ""):
-            continue  # a thumbnail pointing at another page
+        if link is not None and re.search(r"\.html?(\?|#|$)|^\s*javascript:", link.get("href") or ""):
+            continue  # a thumbnail pointing at another page, or a button's icon
         url = image_url(doc, img)
         if not url or url in seen:
             continue
