@@ -221,3 +221,19 @@ def test_a_short_dated_text_without_file_or_picture_is_not():
     inner = ('<h1>Lịch công tác tuần 10 năm 2024</h1><div>Cập nhật lúc 08:00 - 04/03/2024</div>'
              '<div><p>Không có lịch công tác trong tuần này.</p></div>')
     assert read_page(page(inner), URL).article is None
+
+
+def test_an_inline_related_list_does_not_end_the_body():
+    related = ('<p><strong>Tin liên quan:</strong></p><ul><li><a href="a.html">Hội nghị tổng kết công tác '
+               'công đoàn năm 2023 của tỉnh</a></li><li><a href="b.html">Hội thao công nhân viên chức '
+               'lao động năm 2024</a></li></ul>')
+    art = article(BASIC.replace(f"<p>{P2}</p>", f"{related}<p>{P2}</p>"))
+    assert art.body_text == f"{P1}\n\n{P2}" and art.author == "Bùi Thanh Thủy"
+
+
+def test_a_print_button_is_not_an_image():
+    meta = ('<div class="thongtin">Cập nhật lúc 07:29 - 01/12/2023 <a href="javascript:window.print()">'
+            '<img src="images/print.gif"> In trang</a></div>')
+    inner = BASIC.replace("<div>Cập nhật lúc 07:29 - 01/12/2023 (GMT +07:00)</div>", meta)
+    art = article(inner)
+    assert art.images == [] and art.published_at == "2023-12-01T07:29:00+07:00"
