@@ -11,13 +11,13 @@ import scrapy
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from scraper.archive import Archive
 from scraper.extract import read_page
 from scraper.items import FetchedArticle, FetchFailure
 from scraper.middlewares import RecordedSkip, looks_binary, prefers_utf8
-from scraper.archive import Archive
 from scraper.urls import (DEFAULT_BASE_URL, host_of, is_alternate_view, is_followable,
-                          is_gone_redirect, sniffs_html,
-                          is_next_page, listing_key, normalize, on_host, page_number, same_page)
+                          is_gone_redirect, is_next_page, listing_key, normalize, on_host,
+                          page_number, same_page, sniffs_html)
 
 
 def _now() -> str:
