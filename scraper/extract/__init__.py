@@ -82,7 +82,10 @@ def _article(doc: PageDoc) -> Article | None:
     lead = F.lead_blocks(doc, container, start)
     blocks = lead + F.body_blocks(doc, container, start)
     # Drop the title/dateline if they sit inside the container after `start`.
-    blocks = [b for b in blocks if b.text != anchors.title and b.text != anchors.dateline]
+    # (A short info box whose lines include the dateline goes with it.)
+    blocks = [b for b in blocks if b.text != anchors.title and b.text != anchors.dateline
+              and not (anchors.dateline and len(b.text) < 300
+                       and anchors.dateline in b.text.split("\n"))]
     blocks, author_line = F.split_byline(doc, blocks, container)
     if author_line is None:
         author_line = F.meta_byline(doc, anchors.title_pos, container)

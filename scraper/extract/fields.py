@@ -136,21 +136,47 @@ def dateline_candidates(doc: PageDoc) -> list[tuple[Block, ParsedDate]]:
     previous = None
     for block in doc.blocks:
         label, previous = previous, block
-        text = block.text
-        if len(text) > 160 or block.link_chars > len(text) / 2:
+        if block.link_chars > len(block.text) / 2:
             continue
-        residue = _residue(text)
-        # A dateline names itself ("Cập nhật", a weekday, a time) or is a bare date.
-        if residue > DATELINE_MAX_RESIDUE or not (DATE_HINT.search(text) or residue <= 2):
-            continue
-        if OTHER_DATE_LABEL.search(text) or (
-                residue <= 2 and label is not None and len(label.text) < 40
-                and label.text.endswith(":") and OTHER_DATE_LABEL.search(label.text)):
-            continue
-        parsed = parse_date(text)
-        if parsed and not doc.is_chrome(block.el):
-            found.append((block, parsed))
+        # An info box prints the date as one line among others
+        # ("Chuyên mục: …", "Ngày đăng: …", "Lượt xem: …"): each line counts.
+        lines = block.text.split("\n") if len(block.text) <= 300 else [block.text]
+        dated = []
+        for i, text in enumerate(lines):
+            parsed = _dateline(text, label if i == 0 else None)
+            if parsed is None:
+                continue
+            if doc.is_chrome(block.el) and not (
+                    _classed(block.el, BREADCRUMB, 2) and _TIME_OF_DAY.search(text)):
+                continue  # (a breadcrumb line may end with the dateline)
+            candidate = block if len(lines) == 1 else Block(
+                block.el, text, block.pos + i / 1000, 0, 0)
+            dated.append((candidate, parsed))
+        # "Ngày đăng" (published) over "Cập nhật" (updated) when both are printed.
+        published = [d for d in dated if PUBLISHED_WORD.search(d[0].text)]
+        found.extend((published or dated)[:1])
     return found
+
+
+PUBLISHED_WORD = re.compile(r"đăng|xuất bản|gửi lúc|posted", re.I)
+
+
+BREADCRUMB = re.compile(r"breadcrumb|duong-?dan", re.I)
+_TIME_OF_DAY = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}")
+
+
+def _dateline(text: str, label: Block | None) -> ParsedDate | None:
+    if len(text) > 160:
+        return None
+    residue = _residue(text)
+    # A dateline names itself ("Cập nhật", a weekday, a time) or is a bare date.
+    if residue > DATELINE_MAX_RESIDUE or not (DATE_HINT.search(text) or residue <= 2):
+        return None
+    if OTHER_DATE_LABEL.search(text) or (
+            residue <= 2 and label is not None and len(label.text) < 40
+            and label.text.endswith(":") and OTHER_DATE_LABEL.search(label.text)):
+        return None
+    return parse_date(text)
 
 
 def _residue(text: str) -> int:
