@@ -136,7 +136,8 @@ def dateline_candidates(doc: PageDoc) -> list[tuple[Block, ParsedDate]]:
     previous = None
     for block in doc.blocks:
         label, previous = previous, block
-        if block.link_chars > len(block.text) / 2:
+        in_breadcrumb = _classed(block.el, BREADCRUMB, 2)
+        if block.link_chars > len(block.text) / 2 and not in_breadcrumb:
             continue
         # An info box prints the date as one line among others
         # ("Chuyên mục: …", "Ngày đăng: …", "Lượt xem: …"): each line counts.
@@ -146,8 +147,7 @@ def dateline_candidates(doc: PageDoc) -> list[tuple[Block, ParsedDate]]:
             parsed = _dateline(text, label if i == 0 else None)
             if parsed is None:
                 continue
-            if doc.is_chrome(block.el) and not (
-                    _classed(block.el, BREADCRUMB, 2) and _TIME_OF_DAY.search(text)):
+            if doc.is_chrome(block.el) and not (in_breadcrumb and _TIME_OF_DAY.search(text)):
                 continue  # (a breadcrumb line may end with the dateline)
             candidate = block if len(lines) == 1 else Block(
                 block.el, text, block.pos + i / 1000, 0, 0)
@@ -161,6 +161,7 @@ def dateline_candidates(doc: PageDoc) -> list[tuple[Block, ParsedDate]]:
 PUBLISHED_WORD = re.compile(r"đăng|xuất bản|gửi lúc|posted", re.I)
 
 
+TIME_ONLY = re.compile(r"^(vào\s+)?(lúc|giờ)?\s*:?\s*\d{1,2}\s*[:h]\s*\d{2}(:\d{2})?\s*(SA|CH|AM|PM)?$", re.I)
 BREADCRUMB = re.compile(r"breadcrumb|duong-?dan", re.I)
 _TIME_OF_DAY = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}")
 
@@ -288,6 +289,11 @@ def find_anchors(doc: PageDoc) -> Anchors:
     title = title_block.text if title_block is not None else None
     if title is None and meta_title:
         title = SITE_SUFFIX.sub("", meta_title) or None
+    if date is not None and date.precision == "day" and date_block is not None:
+        # "Ngày 25/09/2024" then "Lúc 06:45" as two separate blocks.
+        after = next((b for b in doc.blocks if b.pos > date_block.pos), None)
+        if after is not None and TIME_ONLY.match(after.text):
+            date = parse_date(f"{date_block.text} {after.text}") or date
     sd = structured_date(doc)
     if sd and (date is None or date.precision == "day" and sd.precision != "day"
                or sd.published_date == (date and date.published_date) and sd.precision != "day"):
@@ -454,12 +460,39 @@ def dateline_like(text: str) -> bool:
     return len(text) <= 160 and _residue(text) <= DATELINE_MAX_RESIDUE and parse_date(text) is not None
 
 
+def _caption_like(block: Block) -> bool:
+    return bool(CAPTION_RE.match(block.text)) or (
+        block.italic_chars >= 0.9 * len(block.text.replace(" ", "")) and len(block.text) < 250)
+
+
+def _bold_tail(block: Block) -> str | None:
+    """A byline in <strong>/<b>/<em> closing the block's last sentence."""
+    children = [c for c in block.el if isinstance(c.tag, str)]
+    if not children or children[-1].tag not in ("strong", "b", "em", "i", "span"):
+        return None
+    last = children[-1]
+    text = clean(last.text_content())
+    if clean(last.tail) or not text or not block.text.endswith(text):
+        return None
+    before = block.text[: -len(text)].rstrip()
+    if len(before) < 40 or not before.endswith((".", "!", "?", "…", "”", "\"")):
+        return None
+    return text if is_byline_text(text) and not is_caption_line(text) else None
+
+
 def split_byline(doc: PageDoc, blocks: list[Block], container) -> tuple[list[Block], str | None]:
     """Take the byline off the end of the body: the last short line that reads as
     a name, a "Tác giả:" line or a source credit."""
+    # An update line after the byline ("Cập nhật lần cuối: …") is metadata.
+    while blocks and len(blocks[-1].text) <= 160 and dateline_like(blocks[-1].text):
+        blocks = blocks[:-1]
     if not blocks:
         return blocks, None
     last = blocks[-1]
+    if len(blocks) >= 2 and _caption_like(last) and is_byline_text(blocks[-2].text) \
+            and not is_caption_line(blocks[-2].text) and len(blocks[-2].text) <= 80:
+        # The byline, then one more photo with its caption.
+        return blocks[:-2] + [last], blocks[-2].text
     lines = last.text.split("\n")
     if (len(lines) == 2 and len(last.text) <= 160 and is_byline_text(lines[0])
             and not is_byline_text(lines[1]) and parse_byline(lines[0])[0]
@@ -471,6 +504,12 @@ def split_byline(doc: PageDoc, blocks: list[Block], container) -> tuple[list[Blo
             return blocks[:-1], lines[-1]
         trimmed = Block(last.el, "\n".join(lines[:-1]), last.pos, last.link_chars)
         return blocks[:-1] + [trimmed], lines[-1]
+    tail = _bold_tail(last)
+    if tail:
+        # "… phát triển bền vững. <strong>Minh Anh</strong>": the byline set in
+        # bold at the end of the last paragraph.
+        trimmed = Block(last.el, last.text[: -len(tail)].rstrip(), last.pos, last.link_chars)
+        return blocks[:-1] + [trimmed], tail
     # The byline may sit just after the body container.
     for block in doc.blocks:
         if block.pos > last.pos and block.el not in set(container.iter()):
