@@ -237,3 +237,23 @@ def test_a_print_button_is_not_an_image():
     inner = BASIC.replace("<div>Cập nhật lúc 07:29 - 01/12/2023 (GMT +07:00)</div>", meta)
     art = article(inner)
     assert art.images == [] and art.published_at == "2023-12-01T07:29:00+07:00"
+
+
+def test_caption_above_the_image():
+    inner = BASIC.replace(f"<p>{P2}</p>", '<p><em>Ảnh: Đại biểu biểu quyết thông qua nghị quyết.</em></p>'
+                                          f'<p><img src="a.jpg"></p><p>{P2}</p>')
+    assert [i.caption for i in article(inner).images] == ["Ảnh: Đại biểu biểu quyết thông qua nghị quyết."]
+
+
+def test_bold_byline_closing_the_last_paragraph():
+    inner = BASIC.replace('<p style="text-align: right;"><strong>Bùi Thanh Thủy, Trưởng ban CSPL&amp;QHLĐ, LĐLĐ tỉnh</strong></p>', "")
+    inner = inner.replace(f"<p>{P2}</p>", f"<p>{P2} <strong>Minh Anh</strong></p>")
+    art = article(inner)
+    assert (art.author, art.author_line) == ("Minh Anh", "Minh Anh")
+    assert art.body_text.endswith(P2)
+
+
+def test_split_date_and_time_blocks():
+    inner = BASIC.replace("<div>Cập nhật lúc 07:29 - 01/12/2023 (GMT +07:00)</div>",
+                          "<div>Ngày 25/09/2024</div><div>Lúc 06:45</div>")
+    assert article(inner).published_at == "2024-09-25T06:45:00+07:00"

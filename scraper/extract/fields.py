@@ -664,6 +664,15 @@ def _caption_for(doc: PageDoc, img, container, blocks: list[Block]) -> str | Non
         if CAPTION_RE.match(text) or (len(text) < 250 and (
                 italic or (whole and _is_styled_caption(nxt.el)) or _caption_class(nxt.el, container))):
             return clean(text)
+    # A caption printed above the image (italic or "Ảnh: …"), when it does not
+    # already belong to an image before it.
+    preceding = [b for b in blocks if b.pos < pos]
+    if preceding and _caption_like(preceding[-1]):
+        above = preceding[-1]
+        earlier = preceding[-2].pos if len(preceding) > 1 else -1
+        if not _gap_elements(doc, above.pos, pos, container) and \
+                not _gap_elements(doc, earlier, above.pos, container):
+            return clean(above.text.replace("\n", " "))
     return None
 
 
@@ -794,6 +803,7 @@ def _attachment_boxes(doc: PageDoc, container, levels: int = 3):
         node = parent
 
 
+SHARED_DOC = re.compile(r"^https?://(drive|docs)\.google\.com/(file|document|spreadsheets|presentation)/d/", re.I)
 GENERIC_LINK_TEXT = re.compile(r"^(tải về|tải xuống|download|xem|xem trực tuyến|tại đây|tải file|file|tệp)?$", re.I)
 DOWNLOAD_PARAM = re.compile(r"([?&])(download|dl|attachment|force|forcedownload)=[^&]*", re.I)
 
@@ -831,17 +841,21 @@ def extract_attachments(doc: PageDoc, container, start: float, end: float) -> li
             kind = m.group(1).lower() if m else None
             if kind is None and re.search(r"download|tai-?ve|getfile|attachment", url, re.I) and "=" in url:
                 kind = "file"
+            if kind is None and SHARED_DOC.search(url):
+                kind = "drive"  # a document shared from Google Drive / Docs
         if kind is None:
             continue
         url = safe_url_string(url)
-        text = clean(el.text_content()) if el.tag == "a" else clean(el.get("title"))
-        text = None if GENERIC_LINK_TEXT.match(text or "") else text
+        text = (clean(el.text_content()) if el.tag == "a" else clean(el.get("title"))) or None
         key = _same_file_key(url)
         known = by_key.get(key)
         if known is None:
             by_key[key] = Attachment(url=url, text=text, kind=kind, position=len(by_key))
             continue
-        if known.text is None and text:
+        # A file linked twice keeps its most telling text ("Kế hoạch số 12"
+        # over "Tải về"), and "Tải về" when that is all it has.
+        if text and (known.text is None or (GENERIC_LINK_TEXT.match(known.text)
+                                            and not GENERIC_LINK_TEXT.match(text))):
             known.text = text
         if len(url) < len(known.url):
             known.url = url
