@@ -33,6 +33,8 @@ _ISO = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
     r"\s*(Z|[+\-]\d{2}:?\d{2})?"
 )
+_MONTH_WORD = re.compile(
+    r"tháng|thg|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
 _PM = {"pm", "p.m.", "ch", "chiều", "tối"}
 _AM = {"am", "a.m.", "sa", "sáng"}
 
@@ -129,8 +131,8 @@ def parse_date(text: str | None) -> ParsedDate | None:
 def _dateparser_fallback(text: str) -> ParsedDate | None:
     # Only reached for forms the regexes do not know (month names, odd
     # separators). Without a 4-digit year there is no date worth trusting.
-    if not re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", text):
-        return None
+    if not re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", text) or not _MONTH_WORD.search(text):
+        return None  # all-numeric forms are the regexes' job; dateparser costs ~1 ms a call
     import dateparser  # deferred: importing it costs ~0.3 s
 
     moment = dateparser.parse(
