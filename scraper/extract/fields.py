@@ -866,8 +866,8 @@ def extract_attachments(doc: PageDoc, container, start: float, end: float) -> li
 
 def extract_category(doc: PageDoc) -> str | None:
     for el in doc.root.xpath(
-        "//*[contains(translate(@class, 'BREADCUMS', 'breadcums'), 'breadcrumb') or "
-        "contains(@id, 'breadcrumb') or contains(@class, 'duong-dan')]"
+        "//*[contains(@class, 'breadcrumb') or contains(@class, 'Breadcrumb') or "
+        "contains(@class, 'BreadCrumb') or contains(@id, 'breadcrumb') or contains(@class, 'duong-dan')]"
     ):
         names = [clean(a.text_content()) for a in el.iter("a")]
         names = [n for n in names if n and fold(n) not in ("trang chu", "home")]
