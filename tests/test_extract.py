@@ -257,3 +257,23 @@ def test_split_date_and_time_blocks():
     inner = BASIC.replace("<div>Cập nhật lúc 07:29 - 01/12/2023 (GMT +07:00)</div>",
                           "<div>Ngày 25/09/2024</div><div>Lúc 06:45</div>")
     assert article(inner).published_at == "2024-09-25T06:45:00+07:00"
+
+
+def test_an_unheaded_related_list_after_the_byline():
+    items = "".join(f'<li><a href="t{i}.html">Hội nghị tập huấn phần mềm quản lý đoàn viên số {i}</a> '
+                    f'(1{i}/12/2024)</li>' for i in range(5))
+    inner = BASIC.replace("</strong></p></div>", f"</strong></p><hr><ul>{items}</ul></div>")
+    art = article(inner)
+    assert art.author == "Bùi Thanh Thủy" and "Hội nghị tập huấn" not in art.body_text
+
+
+def test_an_article_split_over_one_cell_table_rows():
+    inner = (f'<table><tr><td><b>Hội nghị sơ kết công tác công đoàn</b></td></tr>'
+             f'<tr><td>Cập nhật lúc 07:29 - 01/12/2023 (GMT +07:00)</td></tr>'
+             f'<tr><td class="noidung">{P1}<br><br>{P1}<br><br>{P1}</td></tr>'
+             f'<tr><td><img src="upload/a.jpg"><br><i>Ảnh. Quang cảnh hội nghị.</i></td></tr>'
+             f'<tr><td class="noidung">{P2}</td></tr>'
+             f'<tr><td align="right"><b>Minh Anh - Thu Hà</b></td></tr></table>')
+    art = article(inner)
+    assert art.body_text.endswith(P2) and art.author == "Minh Anh, Thu Hà"
+    assert [(i.url.rsplit("/", 1)[-1], i.caption) for i in art.images] == [("a.jpg", "Ảnh. Quang cảnh hội nghị.")]

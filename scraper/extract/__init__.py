@@ -78,7 +78,7 @@ def _article(doc: PageDoc) -> Article | None:
     container = F.find_body_container(doc, start)
     if container is None:
         return None
-    container = F.widen_container(doc, container, start)
+    container = F.widen_container(doc, F.continue_table(doc, container), start)
     lead = F.lead_blocks(doc, container, start)
     blocks = lead + F.body_blocks(doc, container, start)
     # Drop the title/dateline if they sit inside the container after `start`.

@@ -351,6 +351,7 @@ def find_body_container(doc: PageDoc, start: int):
     return max(scores.items(), key=lambda kv: kv[1])[0]
 
 
+DATED_ITEM = re.compile(r"[(\[]?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}[)\]]?\s*$")
 INLINE_RELATED = re.compile(r"^(tin liên quan|bài liên quan|bài viết liên quan|xem thêm|đọc thêm)", re.I)
 
 
@@ -377,6 +378,36 @@ def _drop_running_lines(blocks: list[Block]) -> list[Block]:
         if len(b.text) < 100 and not CAPTION_RE.match(b.text) and b.italic_chars == 0:
             counts[b.text] = counts.get(b.text, 0) + 1
     return [b for b in blocks if counts.get(b.text, 0) < 2]
+
+
+def continue_table(doc: PageDoc, container):
+    """An old table layout that splits one article over several one-cell rows
+    (text, a photo cell, more text, the byline): the article is the table."""
+    if container.tag == "tr" and len(container.xpath("./td|./th")) == 1:
+        container = container.xpath("./td|./th")[0]
+    if container.tag != "td":
+        return container
+    row = container.getparent()
+    table = row.getparent() if row is not None else None
+    if table is not None and table.tag == "tbody":
+        table = table.getparent()
+    if row is None or table is None or table.tag != "table" or len(row.xpath("./td|./th")) != 1:
+        return container
+    rows = table.xpath("./tr|./tbody/tr")
+    if any(len(r.xpath("./td|./th")) != 1 for r in rows):
+        return container
+    following = rows[rows.index(row) + 1:] if row in rows else []
+    extra = 0
+    for r in following:
+        text = clean(r.text_content())
+        if doc.is_chrome(r) or STOP_RE.match(text):
+            break
+        links = sum(len(clean(a.text_content())) for a in r.iter("a"))
+        if text and links > 0.5 * len(text):
+            break
+        if text or r.find(".//img") is not None:
+            extra += 1
+    return table if extra else container
 
 
 def widen_container(doc: PageDoc, container, start: float, levels: int = 4):
@@ -420,9 +451,10 @@ def body_blocks(doc: PageDoc, container, start: int) -> list[Block]:
             continue  # "File đính kèm:" and the file lines under it
         if PAGE_NUMBER.match(block.text):
             continue  # "Trang 1/2": a printed page's footer
-        if STOP_RE.match(block.text) or (
-                block.link_chars >= len(block.text) * 0.8 and len(block.text) < 200):
-            continue  # "Xem thêm: <a>…</a>" inside the body, lone links between paragraphs
+        if STOP_RE.match(block.text) or (len(block.text) < 200 and (
+                block.link_chars >= len(block.text) * 0.8
+                or (block.link_chars >= len(block.text) * 0.5 and DATED_ITEM.search(block.text)))):
+            continue  # "Xem thêm: <a>…</a>", lone links, "<a>Headline</a> (12/12/2024)" items
         kept.append(block)
     return _drop_running_lines(kept)
 

@@ -26,7 +26,7 @@ HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "button", "select",
              "textarea", "input", "object", "embed", "map", "link", "meta")
 # Containers that are site furniture, never the article (matched on tag, id, class).
-CHROME_TAGS = frozenset("header nav footer aside marquee".split())
+CHROME_TAGS = frozenset("header nav footer aside marquee amp-carousel amp-sidebar".split())
 CHROME_RE = re.compile(
     r"(^|[\s_\-])(menu|nav|navbar|navigation|header|footer|sidebar|side-bar|banner|"
     r"slide|slider|slideshow|carousel|marquee|breadcrumbs?|share|sharing|social|"
