@@ -61,6 +61,7 @@ eval: setup
 	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout5
 	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout6
 	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout7
+	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout8
 
 # ms per page, ours and trafilatura's on the same pages, with field accuracy.
 bench-extract: setup

@@ -50,7 +50,9 @@ STOP_RE = re.compile(
 # remaining text is long is a sentence that happens to contain a date.
 DATELINE_WORDS = re.compile(
     r"cap nhat|ngay dang|dang luc|dang ngay|xuat ban|thoi gian|ngay|thang|nam|luc|"
-    r"thu (hai|ba|tu|nam|sau|bay)|chu nhat|thu [2-7]|cn|gmt|utc|am|pm|sa|ch|gio|posted|date"
+    r"thu (hai|ba|tu|nam|sau|bay)|chu nhat|thu [2-7]|cn|gmt|utc|am|pm|sa|ch|gio|posted|date|"
+    # the meta row a dateline often shares: views, print, e-mail, font size
+    r"luot xem|in bai|gui email|chia se|co chu"
 )
 DATELINE_MAX_RESIDUE = 30
 DATE_KEYWORD = re.compile(r"cập nhật|ngày đăng|đăng lúc|gửi lúc|đăng ngày|xuất bản|thời gian đăng|ngày cập nhật|posted", re.I)
@@ -572,6 +574,7 @@ def structured_author(doc: PageDoc) -> str | None:
 
 
 AUTHOR_CLASS = re.compile(r"(^|[\s_\-])(author|byline|credits?|createdby|created-by|posted-by|poster|submitted|username|tac-?gia|writer|reporter|source|nguon)($|[\s_\-])", re.I)
+AVATAR = re.compile(r"avatar|author|tac-?gia|gravatar", re.I)
 AUTHOR_LABEL = re.compile(r"^(tác giả|viết bởi|người viết|phóng viên|đăng bởi|người đăng)\s*:?$", re.I)
 
 
@@ -790,9 +793,11 @@ def extract_images(doc: PageDoc, container, blocks: list[Block], start: float, e
     seen = set()
     first_inside = min(doc.order.get(el, 0) for el in container.iter())
     # (Not an icon in a link: a print button in the meta line.)
+    # (Nor an author's avatar on a byline card.)
     lead = [img for img in doc.root.iter("img", "amp-img")
             if start < doc.order.get(img, 0) < first_inside and not doc.is_chrome(img)
-            and next(iter(img.iterancestors("a")), None) is None]
+            and next(iter(img.iterancestors("a")), None) is None
+            and not _classed(img, AVATAR, 3) and not AVATAR.search(img.get("src") or "")]
     for img in lead + list(container.iter("img", "amp-img")):
         pos = doc.order.get(img, 0)
         if pos <= start or pos > end or (_is_icon(img) and not _has_sources(img)):

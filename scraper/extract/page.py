@@ -44,7 +44,7 @@ WRAPPER_SHARE = 0.45
 ARTICLE_PART_RE = re.compile(
     r"(^|[\s_\-])(date|time|dateline|published|pubdate)($|[\s_\-])|"
     r"(page|entry|article|post|news|detail|content|item|story|date|time)[-_]?(header|footer|meta|title)|"
-    r"(header|footer)[-_]?(title|detail|article|post|news|entry)", re.I)
+    r"(header|footer)[-_]?(title|detail|article|post|news|entry|info|meta)", re.I)
 
 
 def _inside_article(el) -> bool:
