@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..items import Article
@@ -159,16 +160,17 @@ def _stop_pos(doc: PageDoc, container, start) -> float:
     for block in doc.blocks:
         if block.pos > start and block.el in inside and F.is_stop(block):
             return block.pos
-    return max(doc.order.get(el, 0) for el in inside)
+    return doc.last_order(container)
 
 
 def _end_pos(doc: PageDoc, container, blocks) -> int:
     """Images and attachments count up to where the kept body stops."""
     if not blocks:
         return -1
-    after = [b.pos for b in doc.blocks if b.pos > blocks[-1].pos]
-    stop = next((p for p in after if p not in {x.pos for x in blocks}), None)
-    last_in_container = max(doc.order.get(el, 0) for el in container.iter())
+    kept = {b.pos for b in blocks}
+    after = doc.block_pos[bisect_right(doc.block_pos, blocks[-1].pos):]
+    stop = next((p for p in after if p not in kept), None)
+    last_in_container = doc.last_order(container)
     if stop is not None:
         # Everything up to the next text block that was not kept (a related
         # list, the byline) still belongs to the body.

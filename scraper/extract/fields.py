@@ -7,6 +7,7 @@ Every function takes a parsed `PageDoc` and returns a value or None
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import lxml.html
@@ -168,8 +169,13 @@ BREADCRUMB = re.compile(r"breadcrumb|duong-?dan", re.I)
 _TIME_OF_DAY = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}")
 
 
+# Every form parse_date reads carries a four-digit year: without one, skip
+# the (costly) residue test; most blocks of a page have no year in them.
+FOUR_DIGITS = re.compile(r"\d{4}")
+
+
 def _dateline(text: str, label: Block | None) -> ParsedDate | None:
-    if len(text) > 160:
+    if len(text) > 160 or not FOUR_DIGITS.search(text):
         return None
     residue = _residue(text)
     # A dateline names itself ("Cập nhật", a weekday, a time) or is a bare date.
@@ -317,12 +323,12 @@ def _rank(block: Block) -> int:
 
 
 def _text_between(doc: PageDoc, first: Block, second: Block) -> int:
-    return sum(len(b.text) - b.link_chars for b in doc.blocks if first.pos < b.pos < second.pos)
+    return doc.plain_chars_between(first.pos, second.pos)
 
 
 def _gap(doc: PageDoc, first: Block, second: Block) -> int:
     """How many text blocks lie between two blocks."""
-    return sum(1 for b in doc.blocks if first.pos < b.pos < second.pos)
+    return doc.count_between(first.pos, second.pos)
 
 
 # ---------------------------------------------------------------------- body
@@ -467,7 +473,7 @@ LEAD_CLASS = re.compile(r"sapo|lead|summary|tom-?tat|intro|chapeau|excerpt|abstr
 def lead_blocks(doc: PageDoc, container, start: float) -> list[Block]:
     """The lead (sapô) that many layouts print between the title and the body
     container: a sentence-length, link-free block, or one classed as a lead."""
-    first_inside = min(doc.order.get(el, 0) for el in container.iter())
+    first_inside = doc.order[container]  # pre-order: a container comes before its contents
     lead = []
     for block in doc.blocks:
         if not start < block.pos < first_inside or doc.is_chrome(block.el):
@@ -491,7 +497,8 @@ def _classed(el, pattern, depth: int = 3) -> bool:
 
 
 def dateline_like(text: str) -> bool:
-    return len(text) <= 160 and _residue(text) <= DATELINE_MAX_RESIDUE and parse_date(text) is not None
+    return (len(text) <= 160 and FOUR_DIGITS.search(text) is not None
+            and _residue(text) <= DATELINE_MAX_RESIDUE and parse_date(text) is not None)
 
 
 def _caption_like(block: Block) -> bool:
@@ -545,8 +552,9 @@ def split_byline(doc: PageDoc, blocks: list[Block], container) -> tuple[list[Blo
         trimmed = Block(last.el, last.text[: -len(tail)].rstrip(), last.pos, last.link_chars)
         return blocks[:-1] + [trimmed], tail
     # The byline may sit just after the body container.
+    inside = set(container.iter())
     for block in doc.blocks:
-        if block.pos > last.pos and block.el not in set(container.iter()):
+        if block.pos > last.pos and block.el not in inside:
             if doc.is_chrome(block.el) or is_stop(block):
                 break
             if is_byline_text(block.text) and not is_caption_line(block.text):
@@ -657,7 +665,10 @@ def _is_icon(img) -> bool:
     return False
 
 
-def _caption_for(doc: PageDoc, img, container, blocks: list[Block]) -> str | None:
+def _caption_for(doc: PageDoc, img, container, blocks: list[Block],
+                 block_pos: list[float], img_pos: list[int]) -> str | None:
+    """`block_pos` and `img_pos`: the positions of `blocks` and of the
+    container's images, both sorted, so that neighbours are found by bisection."""
     node = img.getparent()
     while node is not None and node is not container:
         if node.tag == "figure":
@@ -688,10 +699,10 @@ def _caption_for(doc: PageDoc, img, container, blocks: list[Block]) -> str | Non
     # Otherwise the text right after the image, if it reads as a caption:
     # "Ảnh: …", italic, centred, or classed as a caption.
     pos = doc.order.get(img, 0)
-    following = [b for b in blocks if b.pos > pos]
-    if following:
-        nxt = following[0]
-        if _gap_elements(doc, pos, nxt.pos, container):
+    i_next = bisect_right(block_pos, pos)
+    if i_next < len(blocks):
+        nxt = blocks[i_next]
+        if _gap_elements(img_pos, pos, nxt.pos):
             return None
         text = nxt.text.replace("\n", " ")
         whole = clean(nxt.el.text_content()) == clean(text)
@@ -701,12 +712,12 @@ def _caption_for(doc: PageDoc, img, container, blocks: list[Block]) -> str | Non
             return clean(text)
     # A caption printed above the image (italic or "Ảnh: …"), when it does not
     # already belong to an image before it.
-    preceding = [b for b in blocks if b.pos < pos]
-    if preceding and _caption_like(preceding[-1]):
-        above = preceding[-1]
-        earlier = preceding[-2].pos if len(preceding) > 1 else -1
-        if not _gap_elements(doc, above.pos, pos, container) and \
-                not _gap_elements(doc, earlier, above.pos, container):
+    i_above = bisect_left(block_pos, pos) - 1
+    if i_above >= 0 and _caption_like(blocks[i_above]):
+        above = blocks[i_above]
+        earlier = blocks[i_above - 1].pos if i_above > 0 else -1
+        if not _gap_elements(img_pos, above.pos, pos) and \
+                not _gap_elements(img_pos, earlier, above.pos):
             return clean(above.text.replace("\n", " "))
     return None
 
@@ -767,13 +778,10 @@ def _caption_class(el, container) -> bool:
     return False
 
 
-def _gap_elements(doc: PageDoc, pos: int, next_pos: int, container) -> bool:
-    """True if another image sits between an image and the next block."""
-    for other in container.iter("img"):
-        p = doc.order.get(other, 0)
-        if pos < p < next_pos:
-            return True
-    return False
+def _gap_elements(img_pos: list[int], pos: float, next_pos: float) -> bool:
+    """True if another image sits between an image and the next block
+    (`img_pos`: the container's image positions, sorted)."""
+    return bisect_right(img_pos, pos) < bisect_left(img_pos, next_pos)
 
 
 def _is_styled_caption(el) -> bool:
@@ -791,7 +799,9 @@ def extract_images(doc: PageDoc, container, blocks: list[Block], start: float, e
     the body container (a CMS's "featured image" field)."""
     images: list[Image] = []
     seen = set()
-    first_inside = min(doc.order.get(el, 0) for el in container.iter())
+    first_inside = doc.order[container]  # pre-order: a container comes before its contents
+    img_pos = [doc.order[el] for el in container.iter("img")]
+    block_pos = [b.pos for b in blocks]
     # (Not an icon in a link: a print button in the meta line.)
     # (Nor an author's avatar on a byline card.)
     lead = [img for img in doc.root.iter("img", "amp-img")
@@ -811,7 +821,7 @@ def extract_images(doc: PageDoc, container, blocks: list[Block], start: float, e
         if not url or url in seen:
             continue
         seen.add(url)
-        caption = _caption_for(doc, img, container, blocks)
+        caption = _caption_for(doc, img, container, blocks, block_pos, img_pos)
         if elements is not None:
             elements.append(img)
         images.append(Image(url=url, caption=caption, alt=clean(img.get("alt")) or None,

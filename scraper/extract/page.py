@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -74,6 +75,37 @@ class PageDoc:
     sizes: dict = field(default_factory=dict)  # element -> characters of text inside
     total: int = 1
     protected: set = field(default_factory=set)  # wrappers of the headline: never chrome
+    # doc.blocks is in document order, so "how many blocks / how much text
+    # between two positions" is two bisections instead of a scan per question.
+    block_pos: list = field(default_factory=list)
+    _plain_prefix: list = field(default_factory=list)
+
+    def index_blocks(self) -> None:
+        self.block_pos = [b.pos for b in self.blocks]
+        self._plain_prefix = [0]
+        for b in self.blocks:
+            self._plain_prefix.append(self._plain_prefix[-1] + len(b.text) - b.link_chars)
+
+    def _between(self, first: float, second: float) -> tuple[int, int]:
+        lo = bisect_right(self.block_pos, first)
+        return lo, max(lo, bisect_left(self.block_pos, second))
+
+    def count_between(self, first: float, second: float) -> int:
+        """How many text blocks start strictly between two positions."""
+        lo, hi = self._between(first, second)
+        return hi - lo
+
+    def plain_chars_between(self, first: float, second: float) -> int:
+        """Characters of link-free text in the blocks strictly between two positions."""
+        lo, hi = self._between(first, second)
+        return self._plain_prefix[hi] - self._plain_prefix[lo]
+
+    def last_order(self, el) -> int:
+        """Document order of the last element inside `el` (pre-order: the last one iterated)."""
+        last = el
+        for last in el.iter():
+            pass
+        return self.order[last]
 
     def protect(self, el) -> None:
         """The headline was found inside something classed like chrome (a
@@ -165,6 +197,7 @@ def parse(html: str | bytes, url: str) -> PageDoc:
                   jsonld=jsonld, meta=meta,
                   canonical=canonical)
     doc.blocks = _blocks(root, order)
+    doc.index_blocks()
     doc.sizes = _sizes(root)
     body = root.find("body")
     doc.total = max(1, doc.sizes.get(body if body is not None else root, 1))
