@@ -277,3 +277,50 @@ def test_an_article_split_over_one_cell_table_rows():
     art = article(inner)
     assert art.body_text.endswith(P2) and art.author == "Minh Anh, Thu Hà"
     assert [(i.url.rsplit("/", 1)[-1], i.caption) for i in art.images] == [("a.jpg", "Ảnh. Quang cảnh hội nghị.")]
+
+
+# Cases found by a code review, each once wrong.
+LONG = "Hội nghị đã thảo luận nhiều nội dung quan trọng về công tác công đoàn trong năm nay và đề ra phương hướng cho năm tới."
+
+
+def review_page(body, title="Hội nghị tổng kết công tác năm 2024", url=URL):
+    html = (f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
+            f"<div class='date'>Cập nhật: 12/03/2024 08:15</div><div class='content'>{body}</div></body></html>")
+    return read_page(html, url)
+
+
+def test_vu_is_a_surname():
+    art = review_page(f"<p>{LONG} {LONG}</p><p>{LONG}</p><p>Vũ Thị Lan</p>").article
+    assert art.author == "Vũ Thị Lan" and "Vũ Thị Lan" not in art.body_text
+
+
+def test_a_sentence_starting_with_theo_is_body_not_a_source():
+    last = "Theo kế hoạch, hội nghị diễn ra trong hai ngày."
+    art = review_page(f"<p>{LONG} {LONG}</p><p>{LONG}</p><p>{last}</p>").article
+    assert art.source is None and art.body_text.endswith(last)
+
+
+def test_a_last_sentence_with_a_date_stays_in_the_body():
+    last = "Giải đấu sẽ bế mạc vào ngày 20/4/2024."
+    art = review_page(f"<p>{LONG} {LONG}</p><p>{LONG}</p><p>{last}</p>").article
+    assert art.body_text.endswith(last)
+
+
+def test_a_paragraph_starting_with_chia_se_does_not_end_the_body():
+    mid = "Chia sẻ tại hội nghị, đồng chí Chủ tịch cho biết năm nay công đoàn sẽ tập trung chăm lo đời sống."
+    art = review_page(f"<p>{LONG} {LONG}</p><p>{mid}</p><p>{LONG}</p><p>Minh Anh</p>").article
+    assert mid in art.body_text and art.author == "Minh Anh"
+
+
+@pytest.mark.parametrize("title,url", [
+    ("Công văn số 1404/LĐLĐ về việc tổ chức hội thao", URL),
+    ("Hội nghị tổng kết công tác năm 2024", "https://congdoanbackan.org.vn/tin-tuc/404-cong-nhan-duoc-ho-tro.html"),
+])
+def test_404_inside_a_number_or_slug_is_not_a_not_found_page(title, url):
+    page_ = review_page(f"<p>{LONG} {LONG}</p><p>{LONG}</p>", title=title, url=url)
+    assert page_.kind == "article"
+
+
+def test_percentage_widths_are_not_icons():
+    art = review_page(f"<p>{LONG} {LONG}</p><p><img src='/a.jpg' width='30%'></p><p>{LONG}</p>").article
+    assert [i.url.rsplit("/", 1)[-1] for i in art.images] == ["a.jpg"]

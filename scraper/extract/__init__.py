@@ -19,7 +19,10 @@ from .text import clean
 
 __all__ = ["Page", "Link", "read_page", "extract_article", "parse"]
 
-NOTFOUND_RE = re.compile(r"không tìm thấy|khong tim thay|not found|404|trang không tồn tại|bài viết không tồn tại", re.I)
+# "404" alone, not inside a document number ("Công văn 1404/LĐLĐ", "404/QĐ").
+NOTFOUND_RE = re.compile(r"không tìm thấy|khong tim thay|not found|(?<![\w/])404(?![\w/])|trang không tồn tại|bài viết không tồn tại", re.I)
+# A path segment that is exactly "404"/"notfound", not a slug that starts with it.
+NOTFOUND_URL = re.compile(r"/(?:notfound|404)(?=[/?#.]|$)", re.I)
 MIN_ARTICLE_CHARS = 120
 MIN_NOTICE_CHARS = 20  # a dated notice: one sentence and a file
 MIN_PAGE_CHARS = 200
@@ -48,8 +51,8 @@ def read_page(html: str | bytes, url: str) -> Page:
     doc = parse(html, url)
     links = page_links(doc)
     fingerprint = _fingerprint(doc, links)
-    title_text = clean(doc.meta.get("<title>") or "")
-    if re.search(r"/notfound\b|/404\b", url) or NOTFOUND_RE.search(title_text):
+    if _is_notfound(doc, url):
+        title_text = clean(doc.meta.get("<title>") or "")
         return Page(url, "notfound", None, links, doc.canonical, title_text, fingerprint)
     article = _article(doc)
     if article is not None:
@@ -69,7 +72,7 @@ def extract_article(html: str | bytes, url: str) -> Article | None:
 
 def _is_notfound(doc: PageDoc, url: str) -> bool:
     title_text = clean(doc.meta.get("<title>") or "")
-    return bool(re.search(r"/notfound\b|/404\b", url) or NOTFOUND_RE.search(title_text))
+    return bool(NOTFOUND_URL.search(url) or NOTFOUND_RE.search(title_text))
 
 
 def _article(doc: PageDoc) -> Article | None:

@@ -9,7 +9,20 @@ import re
 
 from .text import clean, fold
 
-_SOURCE = re.compile(r"^\s*(?:\(?\s*)(theo|nguồn|nguon)\s*[:.\-–]?\s*(.+?)\s*\)?\s*$", re.I)
+_SOURCE = re.compile(r"^\s*(?:\(?\s*)(theo|nguồn|nguon)\s*([:.\-–]?)\s*(.+?)\s*\)?\s*$", re.I)
+
+
+def _source(line: str) -> str | None:
+    """The credited source of "Theo Báo X" / "Nguồn: x.vn" / "Theo x.vn";
+    without a colon, lower-case words are a sentence ("Theo kế hoạch, …",
+    "Nguồn nhân lực …"), not a credit."""
+    m = _SOURCE.match(line)
+    if m is None:
+        return None
+    rest = m.group(3)
+    if not m.group(2) and not rest[:1].isupper() and " " in rest:
+        return None
+    return m.group(3)
 _PREFIX = re.compile(
     r"^\s*(?:(ctv|btv)\s+(?=[A-ZĐÀ-Ỹ])|(tác giả|tac gia|bài và ảnh|bài, ảnh|bài|tin, ảnh|tin và ảnh|tin|người viết|phóng viên|"
     r"pv|ctv|đăng bởi|viết bởi|gửi bởi|người đăng|biên tập)\s*[:.\-–]|(viết bởi|đăng bởi|gửi bởi|người đăng|posted by|by)\b)\s*",
@@ -26,7 +39,7 @@ _ROLE = re.compile(
     r"dang uy|chi bo|nganh|trung tam|thanh pho|thi tran|thi xa|"
     r"hoi (lien hiep|nong dan|phu nu|cuu chien binh|chu thap do|khuyen hoc)|"
     r"doan (thanh nien|cong tac|dai bieu|kiem tra|chu tich)|bien tap|nhan vien|giao vien|bac si|"
-    r"chuyen vien|ky su|ke toan|doanh nghiep|phong vien|cong tac vien|thu ky|thuong truc|vu |cuc |"
+    r"chuyen vien|ky su|ke toan|doanh nghiep|phong vien|cong tac vien|thu ky|thuong truc|cuc |"
     r"hoc vien|sinh vien|chien si|dai bieu|dong chi |chanh (van phong|thanh tra|an)|bi thu|uy ban)"
     r"|\b(ldld|ubnd|hdnd|cspl|qhld|cnvcld|lao dong|cong doan|tinh uy|huyen uy|ctv|pv|ubkt)\b"
 )
@@ -69,9 +82,9 @@ def parse_byline(line: str | None) -> tuple[str | None, str | None]:
     line = clean(line).lstrip("|·•-–—/ ").strip()
     if not line:
         return None, None
-    m = _SOURCE.match(line)
-    if m:
-        return None, clean(m.group(2)).rstrip(".") or None
+    source = _source(line)
+    if source is not None:
+        return None, clean(source).rstrip(".") or None
     line = _PREFIX.sub("", line).strip()
     # "X vào Thứ 5, 11/04/2024 - 16:40": the post time after the name.
     line = POSTED_AT.split(line)[0]
@@ -129,7 +142,7 @@ def is_byline_text(text: str) -> bool:
         return False
     if ANONYMOUS.match(text):
         return True
-    if _SOURCE.match(text):
+    if _source(text) is not None:
         return len(text) < 80
     author, _ = parse_byline(text)
     return author is not None

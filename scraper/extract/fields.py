@@ -62,9 +62,12 @@ def is_stop(block: Block) -> bool:
     "Xem thêm: <a>headline</a>" line is skipped, not an end."""
     if not STOP_RE.match(block.text):
         return False
+    if len(block.text) - block.link_chars > STOP_HEADING_MAX:
+        return False  # running text that opens with the words: "Chia sẻ tại hội nghị, …"
     return not (len(block.text) > 25 and block.link_chars >= 0.5 * len(block.text))
 
 
+STOP_HEADING_MAX = 60  # "Tin cùng chuyên mục", "Chia sẻ bài viết:" are short
 PAGE_NUMBER = re.compile(r"^(trang|page|tr\.)\s*\d+(\s*(/|of|trên)\s*\d+)?$", re.I)
 ATTACH_LABEL = re.compile(r"^(tập tin|file|tệp|tài liệu|văn bản)( đính kèm| kèm theo)|^đính kèm", re.I)
 # Attachment boxes inside a post: their file lines are not body text.
@@ -459,7 +462,7 @@ def body_blocks(doc: PageDoc, container, start: int) -> list[Block]:
             continue  # "File đính kèm:" and the file lines under it
         if PAGE_NUMBER.match(block.text):
             continue  # "Trang 1/2": a printed page's footer
-        if STOP_RE.match(block.text) or (len(block.text) < 200 and (
+        if (STOP_RE.match(block.text) and len(block.text) - block.link_chars <= STOP_HEADING_MAX) or (len(block.text) < 200 and (
                 block.link_chars >= len(block.text) * 0.8
                 or (block.link_chars >= len(block.text) * 0.5 and DATED_ITEM.search(block.text)))):
             continue  # "Xem thêm: <a>…</a>", lone links, "<a>Headline</a> (12/12/2024)" items
@@ -525,7 +528,8 @@ def split_byline(doc: PageDoc, blocks: list[Block], container) -> tuple[list[Blo
     """Take the byline off the end of the body: the last short line that reads as
     a name, a "Tác giả:" line or a source credit."""
     # An update line after the byline ("Cập nhật lần cuối: …") is metadata.
-    while blocks and len(blocks[-1].text) <= 160 and dateline_like(blocks[-1].text):
+    while blocks and dateline_like(blocks[-1].text) and (
+            DATE_KEYWORD.search(blocks[-1].text) or _residue(blocks[-1].text) <= 2):
         blocks = blocks[:-1]
     if not blocks:
         return blocks, None
@@ -659,7 +663,7 @@ def _has_sources(img) -> bool:
 
 def _is_icon(img) -> bool:
     for attr in ("width", "height"):
-        value = re.match(r"\s*(\d+)", img.get(attr) or "")
+        value = re.match(r"\s*(\d+)\s*(px)?\s*$", img.get(attr) or "")  # not "30%"
         if value and int(value.group(1)) <= 40:
             return True
     return False
