@@ -23,6 +23,8 @@ def _source(line: str) -> str | None:
     if not m.group(2) and not rest[:1].isupper() and " " in rest:
         return None
     return m.group(3)
+
+
 _PREFIX = re.compile(
     r"^\s*(?:(ctv|btv)\s+(?=[A-ZĐÀ-Ỹ])|(tác giả|tac gia|bài và ảnh|bài, ảnh|bài|tin, ảnh|tin và ảnh|tin|người viết|phóng viên|"
     r"pv|ctv|đăng bởi|viết bởi|gửi bởi|người đăng|biên tập)\s*[:.\-–]|(viết bởi|đăng bởi|gửi bởi|người đăng|posted by|by)\b)\s*",
