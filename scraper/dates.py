@@ -83,6 +83,13 @@ def parse_iso(value: str) -> ParsedDate | None:
     return None
 
 
+def date_count(text: str) -> int:
+    """How many distinct calendar dates a line prints ("từ 04/3 đến 08/3/2024"
+    is a range, not a dateline)."""
+    found = {m.group(0) for m in _DMY.finditer(text)} | {m.group(0) for m in _YMD.finditer(text)}
+    return len(found)
+
+
 def parse_date(text: str | None) -> ParsedDate | None:
     """Read a printed dateline. Returns None rather than guess."""
     if not text:

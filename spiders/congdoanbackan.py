@@ -158,6 +158,10 @@ class CongdoanbackanSpider(scrapy.Spider):
             return
         stats.inc_value("archiver/html_pages")
         if page.kind == "notfound":
+            if self._key(original) == self._key(self.base_url):
+                # The home page itself says "maintenance" or "not found": the
+                # site is down or parked, and the run must say so.
+                stats.set_value("archiver/start_failed", True)
             yield FetchFailure(url=original, status=response.status, error="gone: not-found page",
                                failed_at=_now(), referer=_referer(response))
             return

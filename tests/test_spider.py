@@ -143,3 +143,11 @@ def test_archive_keys_use_one_spelling_of_the_site():
                            '<link rel="canonical" href="http://www.congdoanbackan.org.vn/bai-viet.html">')
     items, _ = run(spider(), response(BASE + "bai-viet.html", body))
     assert items[0].article.url == BASE + "bai-viet.html"
+
+
+def test_a_maintenance_home_page_fails_the_start():
+    sp = spider()
+    body = "<html><body><h1>Hệ thống đang bảo trì</h1><p>Xin lỗi vì sự bất tiện này.</p></body></html>"
+    items, urls = run(sp, response(BASE, body))
+    assert [type(i) for i in items] == [FetchFailure] and urls == []
+    assert sp.crawler.stats.get_value("archiver/start_failed") is True

@@ -55,10 +55,30 @@ def read_page(html: str | bytes, url: str) -> Page:
         title_text = clean(doc.meta.get("<title>") or "")
         return Page(url, "notfound", None, links, doc.canonical, title_text, fingerprint)
     article = _article(doc)
+    if _is_error_page(doc, article):
+        return Page(url, "notfound", None, links, doc.canonical, article.title if article else None,
+                    fingerprint)
     if article is not None:
         return Page(url, article.kind, article, links, doc.canonical, article.title, fingerprint)
     return Page(url, "listing", None, links, doc.canonical, _listing_title(doc), fingerprint,
                 claims_article=_claims_article(doc))
+
+
+ERROR_TEXT = re.compile(NOTFOUND_RE.pattern + r"|đã bị xóa|đang bảo trì|bảo trì hệ thống|"
+                        r"tạm ngừng hoạt động|under maintenance", re.I)
+
+
+def _is_error_page(doc: PageDoc, article: Article | None) -> bool:
+    """A "deleted article" or maintenance page inside the site's normal chrome:
+    an undated page (or none at all) whose few words say so."""
+    if article is not None:
+        if article.kind != "page" or len(article.body_text or "") >= 400:
+            return False
+        return bool(ERROR_TEXT.search(f"{article.title} {article.body_text}"))
+    body = doc.root.find("body")
+    text = clean(body.text_content()) if body is not None else ""
+    headings = " ".join(clean(h.text_content()) for h in doc.root.iter("h1", "h2", "h3"))
+    return bool(ERROR_TEXT.search(headings)) or (len(text) < 600 and bool(ERROR_TEXT.search(text)))
 
 
 def extract_article(html: str | bytes, url: str) -> Article | None:
@@ -98,8 +118,10 @@ def _article(doc: PageDoc) -> Article | None:
     link_chars = sum(b.link_chars for b in blocks)
     if not blocks or link_chars > 0.4 * text_chars:
         return None
-    if _is_headline_list(doc, container, start, end, text_chars):
+    if _is_headline_list(doc, container, start, end, text_chars, strict=has_date_anchor(anchors)):
         return None
+    if _dated_teasers(doc, container, start, end) >= 3:
+        return None  # dated teasers, one after another: a listing, not one article
     has_date = anchors.date is not None
     og_type = (doc.meta.get("og:type") or "").lower()
     if not anchors.title or text_chars < (MIN_NOTICE_CHARS if has_date else MIN_PAGE_CHARS):
@@ -144,7 +166,27 @@ MIN_HEADLINES = 5
 HEADLINE_SHARE = 0.25
 
 
-def _is_headline_list(doc: PageDoc, container, start, end, text_chars: int) -> bool:
+def _dated_teasers(doc: PageDoc, container, start, end) -> int:
+    """Dates printed right under a headline link, inside the body region."""
+    inside = set(container.iter())
+    index = {id(b): i for i, b in enumerate(doc.blocks)}
+    count = 0
+    for block, _ in F.dateline_candidates(doc):
+        if not (start < block.pos <= end and block.el in inside):
+            continue
+        i = index.get(id(block))
+        before = doc.blocks[i - 1] if i else None
+        if before is not None and before.link_chars >= 20 and before.link_chars >= 0.6 * len(before.text):
+            count += 1
+    return count
+
+
+def has_date_anchor(anchors) -> bool:
+    return anchors.date is not None
+
+
+def _is_headline_list(doc: PageDoc, container, start, end, text_chars: int,
+                      strict: bool = True) -> bool:
     """A listing: several headline-length links to other pages make up a fair
     share of the text (item descriptions keep plain link density low)."""
     headlines = set()
@@ -155,7 +197,11 @@ def _is_headline_list(doc: PageDoc, container, start, end, text_chars: int) -> b
         if start < pos <= end and len(text) >= 20 and not doc.is_chrome(a, stop=container):
             headlines.add(a.get("href"))
             chars += len(text)
-    return len(headlines) >= MIN_HEADLINES and chars >= HEADLINE_SHARE * text_chars
+    if strict:
+        return len(headlines) >= MIN_HEADLINES and chars >= HEADLINE_SHARE * text_chars
+    # An undated page needs fewer headline links to be a list: three
+    # "<a>Title</a> (date) summary" items are a short listing, not a page.
+    return len(headlines) >= 3 and chars >= 0.2 * text_chars
 
 
 def _stop_pos(doc: PageDoc, container, start) -> float:

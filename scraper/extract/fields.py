@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import lxml.html
 from w3lib.url import safe_url_string
 
-from ..dates import ParsedDate, parse_date, parse_iso
+from ..dates import ParsedDate, date_count, parse_date, parse_iso
 from ..items import Attachment, Image
 from .bylines import (POSTED_AT, has_label, is_byline_text, is_caption_line, looks_like_name,
                       parse_byline)
@@ -164,6 +164,7 @@ def dateline_candidates(doc: PageDoc) -> list[tuple[Block, ParsedDate]]:
     return found
 
 
+DATE_RANGE = re.compile(r"\btừ\b.*\bđến\b|\d{4}\s*[-–]\s*(ngày\s*)?\d{1,2}\s*[/.\-]\s*\d{1,2}", re.I)
 PUBLISHED_WORD = re.compile(r"đăng|xuất bản|gửi lúc|posted", re.I)
 
 
@@ -188,6 +189,8 @@ def _dateline(text: str, label: Block | None) -> ParsedDate | None:
             residue <= 2 and label is not None and len(label.text) < 40
             and label.text.endswith(":") and OTHER_DATE_LABEL.search(label.text)):
         return None
+    if date_count(text) > 1 and DATE_RANGE.search(text):
+        return None  # a period ("Từ ngày 04/3/2024 đến ngày 08/3/2024"), not a dateline
     return parse_date(text)
 
 
@@ -295,8 +298,16 @@ def find_anchors(doc: PageDoc) -> Anchors:
                 date_block, date = block, parsed
                 break
         if title_block is None and headings:
-            h1 = [h for h in headings if h.el.tag == "h1"]
-            title_block = (h1 or headings)[0]
+            # No dateline to anchor on (a static page): the heading with the
+            # most running text under it, not a slider's or a box's caption.
+            ends = [h.pos for h in headings[1:]] + [float("inf")]
+            under = [_text_after(doc, h, end) for h, end in zip(headings, ends)]
+            best = max(under)
+            if best >= 200:
+                title_block = headings[under.index(best)]
+            else:
+                h1 = [h for h in headings if h.el.tag == "h1"]
+                title_block = (h1 or headings)[0]
     title = title_block.text if title_block is not None else None
     if title is None and meta_title:
         title = SITE_SUFFIX.sub("", meta_title) or None
@@ -327,6 +338,12 @@ def _rank(block: Block) -> int:
 
 def _text_between(doc: PageDoc, first: Block, second: Block) -> int:
     return doc.plain_chars_between(first.pos, second.pos)
+
+
+def _text_after(doc: PageDoc, heading: Block, end: float) -> int:
+    """Link-free characters from a heading up to `end` (the next heading)."""
+    return sum(len(b.text) - b.link_chars for b in doc.blocks
+               if heading.pos < b.pos < end and not doc.is_chrome(b.el))
 
 
 def _gap(doc: PageDoc, first: Block, second: Block) -> int:
