@@ -124,26 +124,19 @@ class CongdoanbackanSpider(scrapy.Spider):
                                     body=response.body, request=response.request)
         if looks_binary(response.body):
             stats.inc_value("archiver/binary_as_html")
-            yield FetchFailure(url=original, status=response.status,
-                               error="binary content served as text/html, not archived",
-                               attempts=response.meta.get("retry_times", 0) + 1,
-                               failed_at=_now(), referer=_referer(response))
+            yield _failure(response, original, "binary content served as text/html, not archived")
             return
         markup = response.body.count(b"<")
         if markup > self.settings.getint("ARCHIVER_MAX_MARKUP", 100_000):
             stats.inc_value("archiver/skipped/too_much_markup")
-            yield FetchFailure(url=original, status=response.status,
-                               error=f"{markup} tags over ARCHIVER_MAX_MARKUP, not parsed",
-                               attempts=response.meta.get("retry_times", 0) + 1,
-                               failed_at=_now(), referer=_referer(response))
+            yield _failure(response, original, f"{markup} tags over ARCHIVER_MAX_MARKUP, not parsed")
             return
         if prefers_utf8(response.body, response.encoding):
             # A header naming a legacy charset over bytes that are valid UTF-8.
             stats.inc_value("archiver/encoding/utf8_over_declared")
             response = response.replace(encoding="utf-8")
         if original != response.url and is_gone_redirect(original, response.url):
-            yield FetchFailure(url=original, status=302, error=f"gone: redirected to {response.url}",
-                               failed_at=_now(), referer=_referer(response))
+            yield _failure(response, original, f"gone: redirected to {response.url}", status=302)
             return
         try:
             page = read_page(response.text, response.url)
@@ -152,9 +145,7 @@ class CongdoanbackanSpider(scrapy.Spider):
             # failure (the raw response is in the WARC) and the crawl goes on.
             self.logger.exception("extraction failed on %s", response.url)
             stats.inc_value("archiver/extraction_errors")
-            yield FetchFailure(url=original, status=response.status,
-                               error=f"extraction error: {type(exc).__name__}: {exc}"[:500],
-                               failed_at=_now(), referer=_referer(response))
+            yield _failure(response, original, f"extraction error: {type(exc).__name__}: {exc}")
             return
         stats.inc_value("archiver/html_pages")
         if page.kind == "notfound":
@@ -162,8 +153,7 @@ class CongdoanbackanSpider(scrapy.Spider):
                 # The home page itself says "maintenance" or "not found": the
                 # site is down or parked, and the run must say so.
                 stats.set_value("archiver/start_failed", True)
-            yield FetchFailure(url=original, status=response.status, error="gone: not-found page",
-                               failed_at=_now(), referer=_referer(response))
+            yield _failure(response, original, "gone: not-found page")
             return
         if page.kind != "article":
             # Undated pages and listings that repeat one already seen (digits
@@ -209,10 +199,8 @@ class CongdoanbackanSpider(scrapy.Spider):
                     # Judged once, the night it first fails; later retries are
                     # still recorded but do not fail every run after.
                     stats.inc_value("archiver/unparsed_article_like")
-                yield FetchFailure(url=original, status=response.status,
-                                   error="page declares an article (og:type/JSON-LD) but none "
-                                         "could be extracted; raw response kept in WARC",
-                                   failed_at=_now(), referer=_referer(response))
+                yield _failure(response, original, "page declares an article (og:type/JSON-LD) but "
+                                                   "none could be extracted; raw response kept in WARC")
         yield from self._schedule(self._choose_links(page, response), response, barren=None, page=page)
 
     def _choose_links(self, page, response) -> list[str]:
@@ -303,3 +291,10 @@ class CongdoanbackanSpider(scrapy.Spider):
 def _referer(response) -> str | None:
     value = response.request.headers.get("Referer")
     return value.decode("latin-1") if value else None
+
+
+def _failure(response, url: str, error: str, status: int | None = None) -> FetchFailure:
+    """A fetched page that is not archived, recorded under the URL that was linked."""
+    return FetchFailure(url=url, status=response.status if status is None else status,
+                        error=error[:500], attempts=response.meta.get("retry_times", 0) + 1,
+                        failed_at=_now(), referer=_referer(response))
