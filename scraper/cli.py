@@ -44,17 +44,9 @@ def cmd_crawl(args) -> int:
     """
     from scrapy.crawler import CrawlerProcess
 
-    from scraper.archive import ArchiveLocked, RunLock
-
-    problem = _check_db_path(args.db) or _check_base_url(args.base_url)
-    if problem:
-        print(f"cannot start: {problem}", file=sys.stderr)
-        return 2
-    try:
-        lock = RunLock(args.db).acquire()
-    except ArchiveLocked as exc:
-        print(f"refusing to start: {exc}", file=sys.stderr)
-        return 3
+    lock = _start_writing(args.db, _check_db_path(args.db) or _check_base_url(args.base_url))
+    if isinstance(lock, int):
+        return lock
     settings = _crawl_settings(args)
     settings.set("ARCHIVER_LOCK_HELD", True, priority="cmdline")
     process = CrawlerProcess(settings)
@@ -99,6 +91,21 @@ def _print_failures(db_path: str, run_id: int, limit: int = 10) -> None:
         print(f"  … and {len(rows) - limit} more: select * from failures where run_id = {run_id}")
 
 
+def _start_writing(db_path: str, problem: str | None):
+    """The archive's run lock, or the exit status when the command cannot
+    start: 2 for bad input (`problem`), 3 when another run holds the archive."""
+    from scraper.archive import ArchiveLocked, RunLock
+
+    if problem:
+        print(f"cannot start: {problem}", file=sys.stderr)
+        return 2
+    try:
+        return RunLock(db_path).acquire()
+    except ArchiveLocked as exc:
+        print(f"refusing to start: {exc}", file=sys.stderr)
+        return 3
+
+
 def _check_db_path(path: str, must_exist: bool = False) -> str | None:
     """A clear sentence for an archive path that cannot work, else None."""
     import os.path
@@ -139,18 +146,11 @@ def cmd_reparse(args) -> int:
 
     Example: python -m scraper reparse --db data/archive.db
     """
-    from scraper.archive import ArchiveLocked, RunLock
     from scraper.reparse import reparse
 
-    problem = _check_db_path(args.db, must_exist=True)
-    if problem:
-        print(f"cannot start: {problem}", file=sys.stderr)
-        return 2
-    try:
-        lock = RunLock(args.db).acquire()
-    except ArchiveLocked as exc:
-        print(f"refusing to start: {exc}", file=sys.stderr)
-        return 3
+    lock = _start_writing(args.db, _check_db_path(args.db, must_exist=True))
+    if isinstance(lock, int):
+        return lock
     try:
         report = reparse(args.db, dry_run=args.dry_run)
     finally:
