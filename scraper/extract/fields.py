@@ -505,14 +505,14 @@ def lead_blocks(doc: PageDoc, container, start: float) -> list[Block]:
     return lead
 
 
-def _classed(el, pattern, depth: int = 3) -> bool:
-    node = el
-    for _ in range(depth):
-        if node is None:
-            return False
+def _classed(el, pattern, depth: int | None = 3, stop=None) -> bool:
+    """`el` or one of its next `depth` ancestors (all of them up to `stop`
+    when depth is None) has a class or id matching `pattern`."""
+    node, steps = el, 0
+    while node is not None and node is not stop and (depth is None or steps < depth):
         if pattern.search((node.get("class") or "") + " " + (node.get("id") or "")):
             return True
-        node = node.getparent()
+        node, steps = node.getparent(), steps + 1
     return False
 
 
@@ -642,11 +642,9 @@ def image_url(doc: PageDoc, img) -> str | None:
     candidates = [img.get(attr) for attr in LAZY_ATTRS]
     # No usable src: the largest srcset candidate, then a <picture>'s first <source>.
     candidates.append(_largest_srcset(img.get("srcset") or img.get("data-srcset")))
-    picture = next((a for a in img.iterancestors() if a.tag == "picture"), None)
-    if picture is not None:
-        sources = [_largest_srcset(s.get("srcset") or s.get("data-srcset")) for s in picture.iter("source")]
-        # A 1x1 fallback <img> is not the picture: its <source> is.
-        candidates = sources + candidates if _is_icon(img) else candidates + sources
+    sources = [_largest_srcset(srcset) for srcset in _picture_sources(img)]
+    # A 1x1 fallback <img> is not the picture: its <source> is.
+    candidates = sources + candidates if _is_icon(img) else candidates + sources
     for value in candidates:
         value = (value or "").strip()
         if value and not value.startswith("data:") and not PLACEHOLDER_RE.search(value):
@@ -671,11 +669,17 @@ def _largest_srcset(srcset: str | None) -> str | None:
     return best
 
 
+def _picture_sources(img) -> list[str]:
+    """The srcsets of the <source>s of the <picture> holding `img`, if any."""
+    picture = next((a for a in img.iterancestors() if a.tag == "picture"), None)
+    if picture is None:
+        return []
+    return [v for v in (s.get("srcset") or s.get("data-srcset") for s in picture.iter("source")) if v]
+
+
 def _has_sources(img) -> bool:
     """A 1x1 fallback <img> inside a <picture> whose <source> carries the image."""
-    picture = next((a for a in img.iterancestors() if a.tag == "picture"), None)
-    return picture is not None and any(
-        s.get("srcset") or s.get("data-srcset") for s in picture.iter("source"))
+    return bool(_picture_sources(img))
 
 
 def _is_icon(img) -> bool:
@@ -791,12 +795,7 @@ CAPTION_CLASS = re.compile(r"caption|chu-?thich|image-?desc|img-?desc|photo-?des
 
 def _caption_class(el, container) -> bool:
     """The block, or a wrapper of it inside the body, is classed as a caption."""
-    node = el
-    while node is not None and node is not container:
-        if CAPTION_CLASS.search((node.get("class") or "") + " " + (node.get("id") or "")):
-            return True
-        node = node.getparent()
-    return False
+    return _classed(el, CAPTION_CLASS, depth=None, stop=container)
 
 
 def _gap_elements(img_pos: list[int], pos: float, next_pos: float) -> bool:
