@@ -13,7 +13,7 @@ import json
 from collections import defaultdict
 from typing import IO, Iterator
 
-from .fts import fold
+from .fts import date_bounds, fold
 
 # The columns an analyst reads, in reading order. body_html and fetch plumbing
 # (request_url, http_status, content_hash, ...) stay in JSON Lines only.
@@ -32,13 +32,7 @@ def select_articles(db, *, since: str | None = None, until: str | None = None,
     ``since``/``until`` are inclusive local dates; ``category`` and ``author``
     match whole values, ignoring case and diacritics ("hoat dong cong doan").
     """
-    where, params = [], []
-    if since:
-        where.append("published_date >= ?")
-        params.append(since)
-    if until:
-        where.append("published_date <= ?")
-        params.append(until)
+    where, params = date_bounds("published_date", since, until)
     # Python-side SQL function: registered on this connection only, the
     # archive itself never depends on it.
     db.conn.create_function("analyst_fold", 1, fold, deterministic=True)

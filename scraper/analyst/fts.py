@@ -211,14 +211,9 @@ def search(db, query: str, *, limit: int = 10, since: str | None = None,
     match = match_expression(query)
     if match is None:
         return [], 0
-    where = [f"{FTS_TABLE} MATCH ?"]
-    params: list = [match]
-    if since:
-        where.append("a.published_date >= ?")
-        params.append(since)
-    if until:
-        where.append("a.published_date <= ?")
-        params.append(until)
+    where, params = date_bounds("a.published_date", since, until)
+    where.insert(0, f"{FTS_TABLE} MATCH ?")
+    params.insert(0, match)
     base = (f"FROM {FTS_TABLE} f JOIN articles a ON a.rowid = f.rowid "
             f"WHERE {' AND '.join(where)}")
     total = db.execute(f"SELECT count(*) {base}", params).fetchone()[0]
@@ -301,3 +296,16 @@ def snippet(original: str, marked_folded: str, width: int = 220) -> str:
     pieces.append(original[pos:end])
     text = " ".join("".join(pieces).split())
     return ("…" if start > 0 else "") + text + ("…" if end < len(original) else "")
+
+
+def date_bounds(column: str, since: str | None, until: str | None) -> tuple[list[str], list]:
+    """SQL conditions (and their parameters) keeping `column`, a local
+    YYYY-MM-DD date, between `since` and `until`, both inclusive."""
+    where, params = [], []
+    if since:
+        where.append(f"{column} >= ?")
+        params.append(since)
+    if until:
+        where.append(f"{column} <= ?")
+        params.append(until)
+    return where, params
