@@ -53,15 +53,15 @@ chaos: setup
 
 # Per-field accuracy over the labelled corpora (tests/fixtures/corpus, holdout*).
 eval: setup
-	$(PY) -m scraper.evaluate
-	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout
-	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout2
-	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout3
-	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout4
-	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout5
-	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout6
-	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout7
-	$(PY) -m scraper.evaluate --corpus tests/fixtures/holdout8
+	$(PY) -m tests.evaluate
+	$(PY) -m tests.evaluate --corpus tests/fixtures/holdout
+	$(PY) -m tests.evaluate --corpus tests/fixtures/holdout2
+	$(PY) -m tests.evaluate --corpus tests/fixtures/holdout3
+	$(PY) -m tests.evaluate --corpus tests/fixtures/holdout4
+	$(PY) -m tests.evaluate --corpus tests/fixtures/holdout5
+	$(PY) -m tests.evaluate --corpus tests/fixtures/holdout6
+	$(PY) -m tests.evaluate --corpus tests/fixtures/holdout7
+	$(PY) -m tests.evaluate --corpus tests/fixtures/holdout8
 
 # ms per page, ours and trafilatura's on the same pages, with field accuracy.
 bench-extract: setup

@@ -3,7 +3,7 @@
 Both extractors get the same page bytes and URL in the same run. Each page is
 extracted --repeat times; a page's time is the median of its repeats, and the
 report gives the median and p95 of those per-page times. Accuracy uses
-scraper.evaluate.score_page; trafilatura's output is first mapped onto our
+tests.evaluate.score_page; trafilatura's output is first mapped onto our
 Article fields (title, date -> published_at, author, text -> body_text,
 images). Fields trafilatura has no equivalent for are shown as n/a.
 
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from w3lib.url import safe_url_string  # noqa: E402
 
-from scraper.evaluate import DEFAULT_CORPUS, FIELDS, CorpusPage, load_corpus, norm, score_page  # noqa: E402
+from tests.evaluate import DEFAULT_CORPUS, FIELDS, CorpusPage, load_corpus, norm, score_page  # noqa: E402
 from scraper.items import Article, Image  # noqa: E402
 
 # Fields trafilatura's output can be scored on.

@@ -23,8 +23,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scraper.mirror.server import MirrorServer  # noqa: E402
-from scraper.mirror.site import build_site  # noqa: E402
+from tests.mirror.server import MirrorServer  # noqa: E402
+from tests.mirror.site import build_site  # noqa: E402
 
 
 def post(url: str) -> None:

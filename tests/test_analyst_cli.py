@@ -19,8 +19,8 @@ from collections import Counter
 import pytest
 
 from scraper.extract.text import fold
-from scraper.mirror.server import MirrorServer
-from scraper.mirror.site import build_site
+from tests.mirror.server import MirrorServer
+from tests.mirror.site import build_site
 
 from .conftest import ROOT
 from .helpers import rows

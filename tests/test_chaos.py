@@ -19,9 +19,9 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from scraper.middlewares import looks_binary, prefers_utf8, retry_after_seconds
-from scraper.mirror.faults import FaultConfig, cp1258_bytes, judge
-from scraper.mirror.server import MirrorServer
-from scraper.mirror.site import build_site
+from tests.mirror.faults import FaultConfig, cp1258_bytes, judge
+from tests.mirror.server import MirrorServer
+from tests.mirror.site import build_site
 
 from .conftest import ROOT
 from .helpers import get_json, rows

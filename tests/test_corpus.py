@@ -1,7 +1,7 @@
 """Golden-page tests: extract_article on every corpus page, field by field.
 
 One test per (page, field), id `<page>-<field>` (e.g. `vendor_a_03-author`),
-scored by scraper.evaluate.score_page so the test and the accuracy report
+scored by tests.evaluate.score_page so the test and the accuracy report
 agree. Select one template with `-k vendor_b_` or one field with `-k author`.
 
 The corpus itself is checked too: it must match what
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.evaluate import DEFAULT_CORPUS, FIELDS, explain_miss, load_page, page_names, score_page
+from tests.evaluate import DEFAULT_CORPUS, FIELDS, explain_miss, load_page, page_names, score_page
 
 CORPUS = DEFAULT_CORPUS
 PAGES = page_names(CORPUS)

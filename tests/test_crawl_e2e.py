@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.mirror.server import MirrorServer
-from scraper.mirror.site import build_site
+from tests.mirror.server import MirrorServer
+from tests.mirror.site import build_site
 
 from .conftest import SEED
 from .helpers import crawl, get_json, rows

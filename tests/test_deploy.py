@@ -2,8 +2,8 @@
 import os
 import subprocess
 
-from scraper.mirror.server import MirrorServer
-from scraper.mirror.site import build_site
+from tests.mirror.server import MirrorServer
+from tests.mirror.site import build_site
 
 from .conftest import ROOT
 

@@ -1,6 +1,6 @@
 """The holdout corpora: extract_article on pages in templates the extractor
 was not written against, one test per page and field, scored by
-scraper.evaluate.score_page (ids like `holdout3/forum_02-published_at`).
+tests.evaluate.score_page (ids like `holdout3/forum_02-published_at`).
 
 Each holdout was written by someone who had not seen the extractor and was
 scored before the extractor was changed for it (README: "first measured").
@@ -8,7 +8,7 @@ Misses that remain are listed in KNOWN_MISSES with their cause, as strict
 expected failures: a fix turns one into a failure, to be removed from the list.
 
     .venv/bin/python -m pytest tests/test_holdouts.py -k holdout3/tilda
-    .venv/bin/python -m scraper.evaluate --corpus tests/fixtures/holdout3 --verbose
+    .venv/bin/python -m tests.evaluate --corpus tests/fixtures/holdout3 --verbose
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.evaluate import FIELDS, explain_miss, load_page, page_names, score_page
+from tests.evaluate import FIELDS, explain_miss, load_page, page_names, score_page
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -1,4 +1,4 @@
-"""The offline mirror (scraper.mirror): traps, HTTP behaviour and its manifest.
+"""The offline mirror (tests.mirror): traps, HTTP behaviour and its manifest.
 
 Each test gets a fresh site on 127.0.0.1:0 (building one takes ~50 ms), so the
 stateful endpoints (publish, edit, the one-shot 503) never leak between tests.
@@ -17,8 +17,8 @@ from urllib.parse import urljoin
 import lxml.html
 import pytest
 
-from scraper.mirror import MirrorServer, build_site
-from scraper.mirror.site import normalize_text
+from tests.mirror import MirrorServer, build_site
+from tests.mirror.site import normalize_text
 
 from .conftest import ROOT, SEED
 
@@ -254,7 +254,7 @@ def test_build_is_deterministic_and_fast():
 
 
 def test_cli_prints_url_and_stops_on_sigterm():
-    proc = subprocess.Popen([sys.executable, "-m", "scraper.mirror", "--port", "0", "--articles", "50"],
+    proc = subprocess.Popen([sys.executable, "-m", "tests.mirror", "--port", "0", "--articles", "50"],
                             cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline().strip()

@@ -13,8 +13,8 @@ import time
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from scraper.mirror.server import MirrorServer
-from scraper.mirror.site import build_site
+from tests.mirror.server import MirrorServer
+from tests.mirror.site import build_site
 
 from .conftest import ROOT
 from .helpers import crawl, crawl_cmd, get_json, post

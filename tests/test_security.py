@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from scraper.mirror.faults import FaultConfig
-from scraper.mirror.server import MirrorServer
-from scraper.mirror.site import build_site
+from tests.mirror.faults import FaultConfig
+from tests.mirror.server import MirrorServer
+from tests.mirror.site import build_site
 
 from .conftest import ROOT
 
@@ -149,7 +149,7 @@ def test_mirror_binds_loopback_by_default():
         assert server.host == "127.0.0.1"
     finally:
         server.httpd.server_close()
-    proc = subprocess.Popen([sys.executable, "-m", "scraper.mirror", "--articles", "5"], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "tests.mirror", "--articles", "5"], cwd=ROOT,
                             stdout=subprocess.PIPE, text=True)
     try:
         first = proc.stdout.readline()

@@ -6,11 +6,16 @@ article verbatim, generated articles in three layouts, category listings,
 and the crawler traps of such sites. ``/__mirror/manifest.json`` gives the
 expected extraction of every article: the test oracle.
 
-    from scraper.mirror import MirrorServer, build_site
+    from tests.mirror import MirrorServer, build_site
     with MirrorServer(build_site(60)) as srv:
         print(srv.url)
 
-or ``python -m scraper.mirror --port 0``.
+or ``python -m tests.mirror --port 0`` from the repository root.
+
+It is a test tool and lives with the tests, not in the product package: it
+imports nothing from ``scraper``, so it imitates the site without borrowing
+the crawler's own idea of it. Modules import one way only:
+content <- model <- faults <- site <- server.
 """
 from .site import Site, build_site, slugify
 from .server import MirrorServer

@@ -1,6 +1,6 @@
 """Fault injection for the mirror: a small provincial server that misbehaves.
 
-Off unless asked for (``build_site(faults=True)`` or ``python -m scraper.mirror
+Off unless asked for (``build_site(faults=True)`` or ``python -m tests.mirror
 --faults``); the normal mirror is untouched. With faults on, the home page gets
 one more box linking every faulty URL, robots.txt disallows one more folder,
 the manifest gains a ``faults`` list (per URL: its kind and what a correct
@@ -19,6 +19,9 @@ Expected outcomes (``expect``):
   never in ``articles``;
 - ``skipped``: robots.txt forbids ``never_requested``: no request reaches it
   and nothing is recorded (policy, not failure).
+
+site.py imports this module, never the reverse: a ``FaultSet`` builds its
+articles from model.py and renders them through the ``Site`` it is given.
 """
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ from datetime import timezone
 
 from . import content
 from .content import ORIGIN_MARK, Img
-from .site import ICT, Article, slugify
+from .model import ICT, Article, slugify
 
 DISALLOWED_FOLDER = "/noi-bo/"
 # Vietnamese tone marks: windows-1258 writes these as combining characters
@@ -90,7 +93,7 @@ class FaultSet:
     """The faulty URLs of one ``Site`` and how the server answers them."""
 
     def __init__(self, site, config: FaultConfig | None = None):
-        self.site = site
+        self.site = site  # a site.Site (not imported: site.py imports this module)
         self.config = config or FaultConfig()
         self.lock = threading.Lock()
         self.hits: dict[str, list[float]] = {}

@@ -4,7 +4,9 @@ Every page in the corpus directory (`<name>.html` + `<name>.json`) is run
 through `extract_article` and compared field by field with its labels;
 the result is a per-field accuracy table, overall and per template.
 
-    python -m scraper.evaluate [--corpus DIR] [--verbose] [--strict]
+    python -m tests.evaluate [--corpus DIR] [--verbose] [--strict]
+
+(run from the repository root).
 
 Exit status is 0 unless --strict is given and some field is under 100%.
 The scoring rules live in `score_page`, shared by tests/test_corpus.py and
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "corpus"
+DEFAULT_CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
 
 FIELDS = (
     "title",
@@ -249,7 +251,7 @@ def format_misses(results: list[PageResult]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m scraper.evaluate", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m tests.evaluate", description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus directory (default: %(default)s)")
     ap.add_argument("--verbose", "-v", action="store_true", help="list every miss with expected vs got")
     ap.add_argument("--strict", action="store_true", help="exit 1 if any field is under 100%%")

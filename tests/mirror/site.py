@@ -14,7 +14,6 @@ three article layouts, CKEditor bodies, and the crawler traps listed in
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 import threading
@@ -27,8 +26,9 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from . import content
 from .content import ORIGIN_MARK, Attach, ArticleSpec, Img
+from .faults import FaultConfig, FaultSet
+from .model import ICT, Article, normalize_text, slugify
 
-ICT = timezone(timedelta(hours=7))
 PER_PAGE = 10
 CALENDAR_START = "2024-W10"
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
@@ -54,25 +54,12 @@ MANIFEST_CONVENTIONS = {
 }
 
 
-def slugify(text: str) -> str:
-    """Title -> slug the vendor's way: no diacritics, đ -> d, lower case, dashes."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
 def attr(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def normalize_text(text: str) -> str:
-    """How manifest texts are compared: NBSP to space, whitespace collapsed."""
-    return " ".join(text.replace("\xa0", " ").split())
 
 
 def absolute(src: str, origin: str) -> str:
@@ -172,58 +159,6 @@ def _binary_for(path: str) -> tuple[str, bytes] | None:
 # ------------------------------------------------------------------ model
 
 @dataclass
-class Article:
-    spec: ArticleSpec
-    slug: str
-    modified: datetime  # UTC, for Last-Modified
-    edits: list = field(default_factory=list)  # sentences appended by /__mirror/edit
-
-    @property
-    def path(self) -> str:
-        return f"/{self.slug}.html"
-
-    @property
-    def published_at(self) -> str:
-        return self.spec.published.replace(tzinfo=ICT).isoformat()
-
-    def paragraphs(self) -> list[str]:
-        """Body text paragraphs, edits applied to the last one."""
-        paras = [b for b in self.spec.blocks if isinstance(b, str)]
-        if self.edits and paras:
-            paras[-1] = paras[-1] + " " + " ".join(self.edits)
-        return paras
-
-    def blocks(self) -> list:
-        out, paras, k = [], self.paragraphs(), 0
-        for b in self.spec.blocks:
-            if isinstance(b, str):
-                out.append(paras[k])
-                k += 1
-            else:
-                out.append(b)
-        return out
-
-    def images(self) -> list[Img]:
-        return [b for b in self.spec.blocks if isinstance(b, Img)]
-
-    def attachments(self) -> list[Attach]:
-        return [b for b in self.spec.blocks if isinstance(b, Attach)]
-
-    def etag(self) -> str:
-        h = hashlib.sha1(repr((self.spec, self.edits)).encode("utf-8")).hexdigest()[:20]
-        return f'"{h}"'
-
-    def description(self, limit: int = 300) -> str:
-        text = normalize_text(" ".join(self.paragraphs()))
-        if len(text) <= limit:
-            return text
-        return text[:limit].rsplit(" ", 1)[0] + "..."
-
-    def date_short(self) -> str:
-        return self.spec.published.strftime("%d/%m/%Y")
-
-
-@dataclass
 class Response:
     status: int
     body: str | bytes = b""
@@ -237,7 +172,7 @@ class Site:
     from many threads, the control endpoints call ``publish``/``edit``."""
 
     def __init__(self, specs: list[ArticleSpec], faults=False):
-        self.faults = bool(faults)  # True or a faults.FaultConfig: see faults.py
+        self.faults = bool(faults)  # True or a FaultConfig: see faults.py
         self.fault_set = None
         self.lock = threading.RLock()
         self.articles: list[Article] = []  # newest first
@@ -258,7 +193,6 @@ class Site:
             self._add(spec)
         self._sort()
         if self.faults:
-            from .faults import FaultConfig, FaultSet
             self.fault_set = FaultSet(self, faults if isinstance(faults, FaultConfig) else None)
 
     # ------------------------------------------------------------ mutation
