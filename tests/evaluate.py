@@ -1,6 +1,7 @@
 """Score the article extractor against the labelled golden corpus.
 
-Every page in the corpus directory (`<name>.html` + `<name>.json`) is run
+Every page in the corpus directory (`<name>.html` + `<name>.json`) is
+decoded as the crawl decodes a response (`scraper.encoding.decode`), run
 through `extract_article` and compared field by field with its labels;
 the result is a per-field accuracy table, overall and per template.
 
@@ -21,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
+
+from scraper.encoding import decode
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"
 
@@ -62,6 +65,12 @@ class CorpusPage:
     @property
     def url(self) -> str:
         return self.expected["url"]
+
+    @property
+    def text(self) -> str:
+        """The page as the crawl reads it: a saved page has no Content-Type
+        header, so the byte-order mark, <meta charset> or the guess decide."""
+        return decode(self.html)[1]
 
 
 def page_names(corpus: Path = DEFAULT_CORPUS) -> list[str]:
@@ -180,11 +189,11 @@ class PageResult:
     error: str | None = None  # the exception, or why there is no article
 
 
-def evaluate(pages: Iterable[CorpusPage], extract: Callable[[bytes, str], Any]) -> list[PageResult]:
+def evaluate(pages: Iterable[CorpusPage], extract: Callable[[str, str], Any]) -> list[PageResult]:
     results = []
     for page in pages:
         try:
-            article = extract(page.html, page.url)
+            article = extract(page.text, page.url)
         except Exception as exc:  # a crash is a miss on every field, and is reported
             results.append(PageResult(page, dict.fromkeys(FIELDS, False), None,
                                       f"extractor raised {type(exc).__name__}: {exc}"))

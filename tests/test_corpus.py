@@ -29,7 +29,7 @@ def _extracted(name: str):
     from scraper.extract import extract_article
 
     page = load_page(name, CORPUS)
-    return page, extract_article(page.html, page.url)
+    return page, extract_article(page.text, page.url)  # decoded as the crawl decodes
 
 
 @pytest.mark.parametrize(

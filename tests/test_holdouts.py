@@ -91,7 +91,7 @@ def _extracted(corpus: str, name: str):
     from scraper.extract import extract_article
 
     page = load_page(name, FIXTURES / corpus)
-    return page, extract_article(page.html, page.url)
+    return page, extract_article(page.text, page.url)  # decoded as the crawl decodes
 
 
 @pytest.mark.parametrize("corpus,name,field", list(_cases()))
