@@ -23,11 +23,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-CAPTURE_COLUMNS = {
-    "id": int, "url": str, "fetched_at": str, "http_status": int, "content_type": str,
-    "warc_file": str, "warc_offset": int, "warc_length": int, "record_id": str,
-    "payload_digest": str, "run_started_at": str,
-}
+from .archive.migrations import migrate
+
 # Headers that describe the transfer, not the payload we store.
 HOP_HEADERS = {b"transfer-encoding"}
 
@@ -35,11 +32,6 @@ HOP_HEADERS = {b"transfer-encoding"}
 def warc_dir_for(db_path: str | Path) -> Path:
     """WARC files live beside the archive they belong to: data/warc/ by default."""
     return Path(db_path).resolve().parent / "warc"
-
-
-def ensure_index(db: sqlite_utils.Database) -> None:
-    db["captures"].create(CAPTURE_COLUMNS, pk="id", if_not_exists=True)
-    db["captures"].create_index(["url", "fetched_at"], if_not_exists=True)
 
 
 class WarcCaptureMiddleware:
@@ -92,8 +84,9 @@ class WarcCaptureMiddleware:
         self.fh.flush()
         self.db = sqlite_utils.Database(self.db_path)
         self.db.execute("PRAGMA busy_timeout=10000")
-        with self.db.atomic():
-            ensure_index(self.db)
+        # The captures table is storage's (migration step 2); this may run
+        # before the archive pipeline opens the file, so bring it up to date.
+        migrate(self.db, self.db_path)
 
     def spider_closed(self, spider):
         if self.fh:

@@ -1,8 +1,10 @@
-"""The SQLite archive: schema, writes and the few queries the crawler needs.
+"""The archive's writer: the writes and the few queries the crawler needs.
 
 Written through sqlite-utils, WAL mode. Every write is its own short
 transaction so that a killed run loses nothing already fetched; with WAL and
-synchronous=NORMAL a commit costs no fsync, so this stays cheap.
+synchronous=NORMAL a commit costs no fsync, so this stays cheap. Opening one
+brings the file's schema up to date (``migrations``); readers use
+``scraper.archive.open_readonly`` instead.
 """
 from __future__ import annotations
 
@@ -15,28 +17,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .analyst import fts
-from .capture import ensure_index as ensure_capture_index
-from .items import Article, FetchedArticle, FetchFailure
+from ..items import Article, FetchedArticle, FetchFailure
+from . import search_index
+from .migrations import migrate, schema_version
+from .tables import ARTICLE_COLUMNS, RUN_COLUMNS  # noqa: F401 (RUN_COLUMNS: re-exported)
 
-SCHEMA_VERSION = 1
-
-ARTICLE_COLUMNS = {
-    "url": str, "title": str, "published_at": str, "published_date": str,
-    "published_precision": str, "dateline": str, "is_undated": int, "kind": str,
-    "author": str, "author_line": str, "source": str, "category": str,
-    "description": str, "body_text": str, "body_html": str, "image_count": int,
-    "attachment_count": int, "content_hash": str, "version": int,
-    "request_url": str, "final_url": str, "http_status": int, "etag": str,
-    "last_modified": str, "fetched_at": str,
-    "first_seen_at": str, "updated_at": str, "run_id": int,
-}
-RUN_COLUMNS = {
-    "id": int, "started_at": str, "finished_at": str, "base_url": str, "mode": str,
-    "pages_fetched": int, "articles_new": int, "articles_updated": int,
-    "articles_unchanged": int, "failures": int, "not_modified": int, "exit_status": int,
-    "status": str, "message": str, "settings_json": str,
-}
 # Fields whose change makes a new version (fetch metadata does not).
 CONTENT_FIELDS = ("title", "published_at", "published_precision", "dateline", "author",
                   "author_line", "source", "category", "description", "body_text", "body_html",
@@ -55,67 +40,42 @@ def content_hash(article: Article) -> str:
 
 
 class Archive:
-    """A handle on one archive file; creates the schema on first use."""
+    """A handle on one archive file, for writing. Opening it runs the
+    migrations the file still needs (``self.migrated`` lists them); an
+    up-to-date file is not written to by the open."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite_utils.Database(self.path)
-        self.db.enable_wal()
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=10000")
-        self.ensure_schema()
+        try:
+            self.db.execute("PRAGMA busy_timeout=10000")
+            self.migrated = migrate(self.db, self.path)
+            self.db.enable_wal()
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        except BaseException:
+            self.db.close()
+            raise
 
     def close(self) -> None:
         self.db.close()
 
-    # ------------------------------------------------------------ schema
-    def ensure_schema(self) -> None:
-        db = self.db
-        with db.atomic():
-            db["articles"].create(ARTICLE_COLUMNS, pk="url", if_not_exists=True)
-            db["images"].create(
-                {"article_url": str, "position": int, "url": str, "caption": str, "alt": str},
-                pk=("article_url", "position"), if_not_exists=True,
-            )
-            db["attachments"].create(
-                {"article_url": str, "position": int, "url": str, "text": str, "kind": str},
-                pk=("article_url", "position"), if_not_exists=True,
-            )
-            db["article_versions"].create(
-                {"url": str, "version": int, "content_hash": str, "fetched_at": str,
-                 "run_id": int, "record_json": str},
-                pk=("url", "version"), if_not_exists=True,
-            )
-            db["raw_pages"].create(
-                {"id": int, "url": str, "final_url": str, "http_status": int,
-                 "fetched_at": str, "last_fetched_at": str, "fetch_count": int,
-                 "sha256": str, "encoding": str, "content_type": str, "html_gz": bytes},
-                pk="id", if_not_exists=True,
-            )
-            db["failures"].create(
-                {"id": int, "run_id": int, "url": str, "http_status": int, "error": str,
-                 "attempts": int, "failed_at": str, "referer": str},
-                pk="id", if_not_exists=True,
-            )
-            db["crawl_runs"].create(RUN_COLUMNS, pk="id", if_not_exists=True)
-            # Archives made by an older version gain the newer columns.
-            for name, columns in (("articles", ARTICLE_COLUMNS), ("crawl_runs", RUN_COLUMNS)):
-                have = db[name].columns_dict
-                for col, kind in columns.items():
-                    if col not in have:
-                        db[name].add_column(col, kind)
-            ensure_capture_index(db)
-            db["run_outcomes"].create(
-                {"run_id": int, "url": str, "outcome": str},
-                pk=("run_id", "url"), if_not_exists=True,
-            )
-            db["raw_pages"].create_index(["url", "sha256"], unique=True, if_not_exists=True)
-            db["images"].create_index(["url"], if_not_exists=True)
-            db["failures"].create_index(["url"], if_not_exists=True)
-            db["articles"].create_index(["published_date"], if_not_exists=True)
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            fts.ensure(db)
+    @property
+    def schema_version(self) -> int:
+        return schema_version(self.db)
+
+    # ------------------------------------------------------- search index
+    def rebuild_search_index(self) -> int:
+        """Empty the full-text index and index every article again (e.g.
+        after a VACUUM or rows written by another tool); returns how many."""
+        with self.db.atomic():
+            return search_index.rebuild(self.db)
+
+    def sync_search_index(self) -> tuple[int, int]:
+        """Repair the index where it differs from ``articles``; returns
+        (entries removed, articles indexed)."""
+        with self.db.atomic():
+            return search_index.sync(self.db)
 
     # ------------------------------------------------------------- runs
     def start_run(self, base_url: str, mode: str, settings: dict | None = None) -> int:
@@ -190,7 +150,7 @@ class Archive:
             self.db["articles"].upsert(row, pk="url")
             if outcome != "unchanged":
                 self._replace_children(art)
-                fts.index(self.db, art.url)
+                search_index.index(self.db, art.url)
                 self.db["article_versions"].insert({
                     "url": art.url, "version": version, "content_hash": digest,
                     "fetched_at": now, "run_id": run_id,
@@ -287,7 +247,7 @@ class Archive:
         validators their last fetch returned."""
         from datetime import timedelta
 
-        from .dates import LOCAL_TZ
+        from ..dates import LOCAL_TZ
 
         since = (datetime.now(LOCAL_TZ) - timedelta(days=days)).date().isoformat()
         return list(self.db.query(
@@ -297,44 +257,3 @@ class Archive:
 
     def article_count(self) -> int:
         return self.db["articles"].count
-
-
-class ArchiveLocked(RuntimeError):
-    pass
-
-
-class RunLock:
-    """One crawl at a time per archive: an exclusive flock on `<db>.lock`.
-    The kernel drops it when the process dies, so a killed run never leaves
-    a stale lock behind."""
-
-    def __init__(self, db_path: str | Path):
-        self.path = Path(str(db_path) + ".lock")
-        self.fh = None
-
-    def acquire(self) -> "RunLock":
-        import fcntl
-        import os
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh = open(self.path, "a+")
-        try:
-            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.fh.seek(0)
-            holder = self.fh.read().strip() or "another process"
-            self.fh.close()
-            self.fh = None
-            raise ArchiveLocked(
-                f"{self.path.with_suffix('')} is being written by {holder}; "
-                "wait for that run to finish (only one crawl per archive at a time)")
-        self.fh.seek(0)
-        self.fh.truncate()
-        self.fh.write(f"pid {os.getpid()} since {utc_now()}\n")
-        self.fh.flush()
-        return self
-
-    def release(self) -> None:
-        if self.fh:
-            self.fh.close()
-            self.fh = None
