@@ -58,7 +58,9 @@ def cmd_crawl(args) -> int:
         process.start()
     finally:
         lock.release()
-    run = crawler.stats.get_value("archiver/run")
+    from scraper.run import finished_run
+
+    run = finished_run(crawler)
     if not run:
         print("crawl did not start: see the log above", file=sys.stderr)
         return 2

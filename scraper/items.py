@@ -75,3 +75,5 @@ class FetchFailure:
     attempts: int = 1
     failed_at: str = ""
     referer: str | None = None
+    rule: str = "fetch"  # what refused it: fetch, http, gone_redirect, not_found, unparsed_article, …
+    known: bool = False  # the URL had failed in an earlier run already

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Fields every dated article should have; their coverage is judged per run.
+REQUIRED_FIELDS = ("title", "published_at", "body_text")
+
 
 @dataclass
 class Verdict:

@@ -6,15 +6,12 @@ becomes a new version, exactly as a re-crawl would record it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
-from w3lib.encoding import html_to_unicode
-
-from .archive import Archive, content_hash
+from .archive import Archive
 from .capture import CaptureTooLarge, read_capture
-from .extract import read_page
 from .items import FetchedArticle
-from .middlewares import prefers_utf8
-from .urls import host_of, is_alternate_view, on_host, same_page
+from .policy import FetchContext, read
 
 COMPARED = ("title", "published_at", "author", "author_line", "source", "category",
             "body_text", "kind", "image_count", "attachment_count")
@@ -31,13 +28,8 @@ class ReparseReport:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def decode(body: bytes, content_type: str | None) -> str:
-    """The same decision as the crawler: the declared charset, unless the
-    bytes are valid UTF-8 under a legacy label."""
-    encoding, text = html_to_unicode(content_type, body)
-    if prefers_utf8(body, encoding):
-        return body.decode("utf-8")
-    return text
+class _DryRun(Exception):
+    """Raised inside a write to roll it back: the outcome is known, nothing kept."""
 
 
 def _changed_fields(article, old: dict) -> list[str]:
@@ -47,7 +39,15 @@ def _changed_fields(article, old: dict) -> list[str]:
     return [f for f in COMPARED if now[f] != old.get(f)]
 
 
+def _site_root(url: str) -> str:
+    """The crawl's spelling of the site, as captured (captures keep the URL as fetched)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+
+
 def reparse(db_path: str, max_bytes: int = 32 * 1024 * 1024, dry_run: bool = False) -> ReparseReport:
+    """Read every latest HTML capture again through the crawl's own policy
+    (`scraper.policy.read`) and store what comes out as the crawl would."""
     archive = Archive(db_path)
     report = ReparseReport()
     try:
@@ -69,38 +69,45 @@ def reparse(db_path: str, max_bytes: int = 32 * 1024 * 1024, dry_run: bool = Fal
             except (OSError, ValueError, StopIteration) as exc:
                 report.errors[cap["url"]] = f"{type(exc).__name__}: {exc}"
                 continue
+            ctx = FetchContext(linked_url=cap["url"], final_url=cap["url"],
+                               base_url=_site_root(cap["url"]))
             try:
-                page = read_page(decode(body, headers.get("content-type")), cap["url"])
+                decision, encoding = read(body, headers.get("content-type"), ctx)
             except Exception as exc:  # noqa: BLE001 - reported, the run goes on
                 report.errors[cap["url"]] = f"extraction error: {type(exc).__name__}: {exc}"
                 continue
-            article = page.article
-            canonical = page.canonical_url
-            if article is None or (canonical and is_alternate_view(cap["url"], canonical)):
+            article = decision.article
+            if article is None:
                 continue  # not an article, or an alternate view of one (as the crawler decides)
-            if canonical and not same_page(canonical, cap["url"]):
-                article.url = cap["url"]  # a mistaken canonical, as the crawler decides
-            elif host_of(article.url) == host_of(cap["url"]):
-                article.url = on_host(article.url, cap["url"])  # the crawl's spelling of the site
             rows = list(archive.db.query("select * from articles where url = ?", [article.url]))
             old = rows[0] if rows else None
             if old is None and article.kind != "article":
                 continue  # an undated page the crawl chose not to keep (a repeat)
             report.articles += 1
-            if old is not None and old.get("category") and not article.category:
-                article.category = old["category"]  # from the listing, not the page
-            if old is None:
+            fetched = FetchedArticle(
+                article=article, request_url=old["request_url"] if old else cap["url"],
+                final_url=cap["url"], status=200, fetched_at=cap["fetched_at"],
+                raw_html=body, encoding=encoding, headers=headers)
+            outcome = _save(archive, fetched, dry_run)
+            if outcome == "new":
                 report.new.append(article.url)
-            elif content_hash(article) != old["content_hash"]:
+            elif outcome == "updated":
                 report.changed[article.url] = _changed_fields(article, old) or ["images/attachments"]
             else:
                 report.unchanged += 1
-            if not dry_run:
-                fetched = FetchedArticle(
-                    article=article, request_url=old["request_url"] if old else cap["url"],
-                    final_url=cap["url"], status=200, fetched_at=cap["fetched_at"],
-                    raw_html=body, headers=headers)
-                archive.save_article(fetched, run_id=None, store_raw=False)
     finally:
         archive.close()
     return report
+
+
+def _save(archive: Archive, fetched: FetchedArticle, dry_run: bool) -> str:
+    """The archive's own write (and its outcome); rolled back on a dry run."""
+    if not dry_run:
+        return archive.save_article(fetched, run_id=None, store_raw=False)
+    outcome = None
+    try:
+        with archive.db.atomic():
+            outcome = archive.save_article(fetched, run_id=None, store_raw=False)
+            raise _DryRun
+    except _DryRun:
+        return outcome

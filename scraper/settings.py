@@ -16,6 +16,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
 TELNETCONSOLE_ENABLED = False  # never open a control port
+# Scrapy 2.19's remote control listens on a loopback port and writes a job
+# file under ~/.local/state: a run opens no port and writes only beside its
+# archive unless asked (-s REMOTE_CONTROL_ENABLED=1).
+REMOTE_CONTROL_ENABLED = False
 
 # Transient failures are retried; what still fails is recorded by the spider.
 RETRY_ENABLED = True
@@ -53,13 +57,15 @@ METAREFRESH_ENABLED = False
 # so 6 MB keeps a crawl under 300 MB; the site's pages are ~100 KB.
 DOWNLOAD_MAXSIZE = 6 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
-# Markup cap ('<' count): lxml costs ~600 B per element, so a small page of bare
-# tags (1 MB of <br>) would take ~600 MB; 100,000 keeps it near 50 MB (pages: ~3,000).
+# Markup cap ('<' count): see scraper.policy.MAX_MARKUP for the arithmetic.
 ARCHIVER_MAX_MARKUP = 100_000
 
 ITEM_PIPELINES = {
-    "pipelines.validate.ValidatePipeline": 100,
     "pipelines.archive.ArchivePipeline": 300,
+}
+# The run's lock, crawl_runs row and verdict (scraper/run.py).
+EXTENSIONS = {
+    "scraper.run.RunLifecycle": 0,
 }
 ARCHIVE_DB = "data/archive.db"
 

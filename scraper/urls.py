@@ -56,11 +56,22 @@ def is_followable(url: str, site_host: str) -> bool:
     return True
 
 
+# A path segment that names a not-found page as a whole ("/404", "/notfound.html",
+# "/error/404.aspx"), never a slug that merely contains the digits
+# ("/cong-van-so-1404-ldld.html" is a dispatch, not an error page).
+_GONE_SEGMENT = re.compile(r"^(?:404|notfound|not-found|page-not-found|error-?404|khong-tim-thay)"
+                           r"(?:\.\w+)?$", re.I)
+
+
 def is_gone_redirect(original: str, final: str) -> bool:
     """The CMS answers a missing article with a 302 to the home page or /notfound."""
     final_path = urlsplit(final).path.rstrip("/").lower()
     original_path = urlsplit(original).path.rstrip("/")
-    return bool(original_path) and (final_path in ("", "/index.html", "/index.php") or "notfound" in final_path or "404" in final_path)
+    if not original_path:
+        return False
+    if final_path in ("", "/index.html", "/index.php"):
+        return True
+    return any(_GONE_SEGMENT.match(segment) for segment in final_path.split("/"))
 
 
 # Listing pagination in the forms SITE_NOTES lists: /<cat>/trang-N.html, ?page=N.

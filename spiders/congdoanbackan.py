@@ -8,16 +8,17 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from scraper.archive import Archive
+from scraper.encoding import decode
 from scraper.extract import read_page
 from scraper.items import FetchedArticle, FetchFailure
-from scraper.middlewares import RecordedSkip, looks_binary, prefers_utf8
-from scraper.urls import (DEFAULT_BASE_URL, host_of, is_alternate_view, is_followable,
-                          is_gone_redirect, is_next_page, listing_key, normalize, on_host,
-                          page_number, same_page, sniffs_html)
+from scraper.middlewares import RecordedSkip
+from scraper.policy import MAX_MARKUP, Decision, FetchContext, admit, decide
+from scraper.run import page_read, start_failed
+from scraper.urls import (DEFAULT_BASE_URL, host_of, is_followable, is_next_page, listing_key,
+                          normalize, on_host, page_number)
 
 
 def _now() -> str:
@@ -52,6 +53,7 @@ class CongdoanbackanSpider(scrapy.Spider):
         spider.max_barren = crawler.settings.getint("ARCHIVER_MAX_BARREN_CHAIN", 3)
         # A URL that failed is tried again by the next runs, up to this many.
         spider.retry_failed_runs = crawler.settings.getint("ARCHIVER_RETRY_FAILED_RUNS", 5)
+        spider.max_markup = crawler.settings.getint("ARCHIVER_MAX_MARKUP", MAX_MARKUP)
         db_path = crawler.settings.get("ARCHIVE_DB")
         if db_path:
             spider._read_archive(db_path)
@@ -108,52 +110,38 @@ class CongdoanbackanSpider(scrapy.Spider):
         stats = self.crawler.stats
         if response.status == 304:
             stats.inc_value("archiver/not_modified")
+            self._page_read(response.url, "not_modified")
             return
-        original = response.request.meta.get("redirect_urls", [response.url])[0]
-        if not isinstance(response, TextResponse) or b"html" not in (
-            response.headers.get("Content-Type") or b"text/html"
-        ):
-            if not sniffs_html(response.body):
-                # A document or image behind an extension-less link: kept in
-                # the WARC, not an article.
-                stats.inc_value("archiver/non_html")
-                return
-            # An HTML page under a wrong Content-Type is still a page.
-            stats.inc_value("archiver/html_under_other_type")
-            response = HtmlResponse(response.url, status=response.status, headers=response.headers,
-                                    body=response.body, request=response.request)
-        if looks_binary(response.body):
-            stats.inc_value("archiver/binary_as_html")
-            yield _failure(response, original, "binary content served as text/html, not archived")
+        ctx = FetchContext(
+            linked_url=response.request.meta.get("redirect_urls", [response.url])[0],
+            final_url=response.url, base_url=self.base_url, status=response.status,
+            listing_title=response.meta.get("listing_title"))
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
+        refused = admit(response.body, content_type, ctx, self.max_markup)
+        if refused is not None:
+            stats.inc_value(f"archiver/{refused.rule}")
+            if refused.failure:
+                yield self._failure(response, ctx.linked_url, refused)
             return
-        markup = response.body.count(b"<")
-        if markup > self.settings.getint("ARCHIVER_MAX_MARKUP", 100_000):
-            stats.inc_value("archiver/skipped/too_much_markup")
-            yield _failure(response, original, f"{markup} tags over ARCHIVER_MAX_MARKUP, not parsed")
-            return
-        if prefers_utf8(response.body, response.encoding):
-            # A header naming a legacy charset over bytes that are valid UTF-8.
-            stats.inc_value("archiver/encoding/utf8_over_declared")
-            response = response.replace(encoding="utf-8")
-        if original != response.url and is_gone_redirect(original, response.url):
-            yield _failure(response, original, f"gone: redirected to {response.url}", status=302)
-            return
+        encoding, text = decode(response.body, content_type)
         try:
-            page = read_page(response.text, response.url)
+            page = read_page(text, response.url)
         except Exception as exc:  # noqa: BLE001 - recorded, never dropped
             # An extractor bug must not lose the page: it is recorded as a
             # failure (the raw response is in the WARC) and the crawl goes on.
             self.logger.exception("extraction failed on %s", response.url)
             stats.inc_value("archiver/extraction_errors")
-            yield _failure(response, original, f"extraction error: {type(exc).__name__}: {exc}")
+            yield self._failure(response, ctx.linked_url, Decision(
+                "extraction_error", failure=f"extraction error: {type(exc).__name__}: {exc}"))
             return
-        stats.inc_value("archiver/html_pages")
-        if page.kind == "notfound":
-            if self._key(original) == self._key(self.base_url):
+        self._page_read(response.url, page.kind)
+        decision = decide(page, ctx)
+        if decision.rule == "not_found":
+            if self._key(ctx.linked_url) == self._key(self.base_url):
                 # The home page itself says "maintenance" or "not found": the
                 # site is down or parked, and the run must say so.
-                stats.set_value("archiver/start_failed", True)
-            yield _failure(response, original, "gone: not-found page")
+                self._start_failed("the start page is a not-found or maintenance page")
+            yield self._failure(response, ctx.linked_url, decision)
             return
         if page.kind != "article":
             # Undated pages and listings that repeat one already seen (digits
@@ -163,45 +151,35 @@ class CongdoanbackanSpider(scrapy.Spider):
                 stats.inc_value("archiver/repeated_pages")
                 return
             self.fingerprints.add(page.fingerprint)
-        if page.article is not None:
-            canonical = page.canonical_url
-            article = page.article
-            if canonical and is_alternate_view(response.url, canonical):
-                # A print view or a tracking query: fetch the real page instead.
-                stats.inc_value("archiver/alternate_views")
-                yield from self._schedule([on_host(canonical, response.url)], response, barren=0)
-                return
-            if canonical and not same_page(canonical, response.url):
-                # A canonical naming another page (the home page, a category)
-                # is a CMS mistake: the article is archived under its own URL.
-                stats.inc_value("archiver/canonical_ignored")
-                article.url = response.url
-            if host_of(article.url) == self.site_host:
-                # One spelling per page of the site in the archive's keys: the
-                # crawl's own scheme and host (http→https, www. or not).
-                article.url = on_host(article.url, self.base_url)
-            if not article.category and response.meta.get("listing_title"):
-                article.category = response.meta["listing_title"]
-            stats.inc_value(f"archiver/kind/{article.kind}")
+        stats.inc_value(f"archiver/kind/{decision.rule}")
+        if decision.follow:
+            yield from self._schedule([decision.follow], response, barren=0)
+            return
+        if decision.article is not None:
             yield FetchedArticle(
-                article=article, request_url=original, final_url=response.url,
+                article=decision.article, request_url=ctx.linked_url, final_url=response.url,
                 status=response.status, fetched_at=_now(), raw_html=response.body,
-                encoding=response.encoding,
+                encoding=encoding,
                 headers={k.decode().lower(): b", ".join(v).decode("latin-1")
                          for k, v in response.headers.items()},
             )
-        else:
-            stats.inc_value("archiver/kind/listing")
-            if page.claims_article:
-                # The page calls itself an article yet no article came out of
-                # it: an extraction failure, recorded rather than dropped.
-                if self._key(original) not in self.failed_before:
-                    # Judged once, the night it first fails; later retries are
-                    # still recorded but do not fail every run after.
-                    stats.inc_value("archiver/unparsed_article_like")
-                yield _failure(response, original, "page declares an article (og:type/JSON-LD) but "
-                                                   "none could be extracted; raw response kept in WARC")
+        elif decision.failure:
+            yield self._failure(response, ctx.linked_url, decision)
         yield from self._schedule(self._choose_links(page, response), response, barren=None, page=page)
+
+    def _page_read(self, url: str, kind: str) -> None:
+        self.crawler.signals.send_catch_log(page_read, url=url, kind=kind)
+
+    def _start_failed(self, reason: str) -> None:
+        self.crawler.signals.send_catch_log(start_failed, reason=reason)
+
+    def _failure(self, response, url: str, decision: Decision) -> FetchFailure:
+        """A fetched page that is not archived, recorded under the URL that was linked."""
+        status = response.status if decision.failure_status is None else decision.failure_status
+        return FetchFailure(url=url, status=status, error=decision.failure[:500],
+                            attempts=response.meta.get("retry_times", 0) + 1, failed_at=_now(),
+                            referer=_referer(response.request), rule=decision.rule,
+                            known=self._key(url) in self.failed_before)
 
     def _choose_links(self, page, response) -> list[str]:
         """Full mode follows every link; resume mode every link but archived
@@ -265,36 +243,35 @@ class CongdoanbackanSpider(scrapy.Spider):
         request = failure.request
         # Recorded under the URL that was linked, not the last hop of a redirect chain.
         url = request.meta.get("redirect_urls", [request.url])[0]
-        if self._key(url) == self._key(self.base_url):
-            self.crawler.stats.set_value("archiver/start_failed", True)
+        is_start = self._key(url) == self._key(self.base_url)
         status = None
         if failure.check(HttpError):
             status = failure.value.response.status
             error = f"HTTP {status}" + (f" at {request.url}" if request.url != url else "")
+            rule = "http"
         elif failure.check(RecordedSkip):
             # Size caps and refused redirects: skipped, and recorded.
             status = failure.value.status
             error = str(failure.value)
+            rule = "skipped"
         else:
             if failure.check(scrapy.exceptions.IgnoreRequest):
                 # robots.txt and offsite filters: policy, not failure.
                 self.crawler.stats.inc_value("archiver/ignored_requests")
+                if is_start:
+                    self._start_failed(f"the start page was not fetched ({failure.value})")
                 return
             error = f"{type(failure.value).__name__}: {failure.value}"
+            rule = "network"
+        if is_start:
+            self._start_failed(f"the start page failed: {error}")
         yield FetchFailure(
             url=url, status=status, error=error[:500],
             attempts=request.meta.get("retry_times", 0) + 1, failed_at=_now(),
-            referer=(request.headers.get("Referer") or b"").decode("latin-1") or None,
+            referer=_referer(request), rule=rule, known=self._key(url) in self.failed_before,
         )
 
 
-def _referer(response) -> str | None:
-    value = response.request.headers.get("Referer")
+def _referer(request) -> str | None:
+    value = request.headers.get("Referer")
     return value.decode("latin-1") if value else None
-
-
-def _failure(response, url: str, error: str, status: int | None = None) -> FetchFailure:
-    """A fetched page that is not archived, recorded under the URL that was linked."""
-    return FetchFailure(url=url, status=response.status if status is None else status,
-                        error=error[:500], attempts=response.meta.get("retry_times", 0) + 1,
-                        failed_at=_now(), referer=_referer(response))

@@ -5,6 +5,7 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from scraper.items import FetchedArticle, FetchFailure
+from scraper.run import start_failed
 from spiders.congdoanbackan import CongdoanbackanSpider
 
 BASE = "https://congdoanbackan.org.vn/"
@@ -147,7 +148,21 @@ def test_archive_keys_use_one_spelling_of_the_site():
 
 def test_a_maintenance_home_page_fails_the_start():
     sp = spider()
+    reasons = []
+    sp.crawler.signals.connect(lambda reason: reasons.append(reason), signal=start_failed,
+                               weak=False)
     body = "<html><body><h1>Hệ thống đang bảo trì</h1><p>Xin lỗi vì sự bất tiện này.</p></body></html>"
     items, urls = run(sp, response(BASE, body))
     assert [type(i) for i in items] == [FetchFailure] and urls == []
-    assert sp.crawler.stats.get_value("archiver/start_failed") is True
+    assert items[0].rule == "not_found"
+    assert reasons == ["the start page is a not-found or maintenance page"]
+
+
+def test_the_same_page_elsewhere_does_not_fail_the_start():
+    sp = spider()
+    reasons = []
+    sp.crawler.signals.connect(lambda reason: reasons.append(reason), signal=start_failed,
+                               weak=False)
+    body = "<html><body><h1>Hệ thống đang bảo trì</h1><p>Xin lỗi vì sự bất tiện này.</p></body></html>"
+    items, _ = run(sp, response(BASE + "bai-cu.html", body))
+    assert [i.rule for i in items] == ["not_found"] and reasons == []
