@@ -155,12 +155,3 @@ def date_bounds(column: str, since: str | None, until: str | None) -> tuple[list
         where.append(f"{column} <= ?")
         params.append(until)
     return where, params
-
-
-def rebuild(db) -> int:
-    """Transitional: ``python -m scraper search --rebuild`` calls this until
-    the CLI opens the writer and calls ``Archive.rebuild_search_index()``."""
-    from scraper.archive import search_index
-
-    with db.atomic():
-        return search_index.rebuild(db)
