@@ -20,7 +20,7 @@ import sqlite_utils
 from ..items import Article, FetchedArticle, FetchFailure
 from . import search_index
 from .migrations import migrate, schema_version
-from .tables import ARTICLE_COLUMNS, RUN_COLUMNS  # noqa: F401 (RUN_COLUMNS: re-exported)
+from .tables import ARTICLE_COLUMNS
 
 # Fields whose change makes a new version (fetch metadata does not).
 CONTENT_FIELDS = ("title", "published_at", "published_precision", "dateline", "author",
