@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 
 from .text import clean, fold
+from .tuning import (ACRONYM_MIN_CHARS, BYLINE_MAX_CHARS, NAME_MAX_WORDS, NAME_MIN_WORDS,
+                     SOURCE_CREDIT_MAX_CHARS)
 
 _SOURCE = re.compile(r"^\s*(?:\(?\s*)(theo|nguồn|nguon)\s*([:.\-–]?)\s*(.+?)\s*\)?\s*$", re.I)
 
@@ -51,6 +53,15 @@ _ROLE = re.compile(
 _CREDIT = re.compile(r"^(ảnh|bài|tin|video|clip|đồ họa|thực hiện)\s*:\s*", re.I)
 POSTED_AT = re.compile(r"\s+(?:vào|lúc|ngày|on|at)\s+(?=\S*\d|thứ|chủ nhật)", re.I)
 _NAME_TOKEN = re.compile(r"^[^\W\d_][^\W\d_'.]*\.?$")
+_PARENTHESIS = re.compile(r"\s*\(.*?\)\s*")
+_SEPARATOR = re.compile(r"\s*(?:,|;|\s[-–—]\s|\s\|\s|/)\s*")
+_AND = re.compile(r"\s+và\s+")
+# A photo caption opens with its own label: "Ảnh: …", "(Ảnh …)".
+CAPTION_RE = re.compile(r"^\(?\s*(ảnh|hình|hình ảnh|photo)\b", re.I)
+# ... unless the line credits the writer too ("Ảnh: A - Bài: B").
+_WRITER_CREDIT = re.compile(r"(^|\s)(bài|tin)\s*:", re.I)
+# Bylines that name no one: "PV", "Nhóm PV", "Nhóm phóng viên".
+ANONYMOUS = re.compile(r"^(nhóm\s+)?(pv|phóng viên|ctv|cộng tác viên|btv|ban biên tập)\.?$", re.I)
 
 
 # Places that follow a name in bylines ("Lan Anh - Ba Bể"): Bắc Kạn's
@@ -62,10 +73,14 @@ PLACES = {
 }
 
 
+def _is_acronym_unit(words: list[str]) -> bool:
+    return any(len(w) >= ACRONYM_MIN_CHARS and w.isupper() for w in words) and not all(w.isupper() for w in words)
+
+
 def looks_like_name(segment: str) -> bool:
     """2-5 capitalised words that do not read as a role or a unit."""
     words = clean(segment).split()
-    if not 2 <= len(words) <= 5:
+    if not NAME_MIN_WORDS <= len(words) <= NAME_MAX_WORDS:
         return False
     for word in words:
         if not _NAME_TOKEN.match(word) or not word[0].isupper():
@@ -73,10 +88,6 @@ def looks_like_name(segment: str) -> bool:
     if _ROLE.search(fold(segment) + " ") or fold(segment) in PLACES:
         return False
     return not _is_acronym_unit(words)
-
-
-def _is_acronym_unit(words: list[str]) -> bool:
-    return any(len(w) >= 3 and w.isupper() for w in words) and not all(w.isupper() for w in words)
 
 
 def parse_byline(line: str | None) -> tuple[str | None, str | None]:
@@ -91,8 +102,8 @@ def parse_byline(line: str | None) -> tuple[str | None, str | None]:
     # "X vào Thứ 5, 11/04/2024 - 16:40": the post time after the name.
     line = POSTED_AT.split(line)[0]
     # "Name (unit)" -> drop the parenthesis.
-    line = re.sub(r"\s*\(.*?\)\s*", " ", line).strip()
-    parts = [p.strip() for p in re.split(r"\s*(?:,|;|\s[-–—]\s|\s\|\s|/)\s*", line) if p.strip()]
+    line = _PARENTHESIS.sub(" ", line).strip()
+    parts = [p.strip() for p in _SEPARATOR.split(line) if p.strip()]
     # "Ảnh: Hoàng Long - Bài: Thu Trang": each credit carries its own label.
     parts = [_CREDIT.sub("", p).strip() for p in parts]
     parts = [p for p in parts if p]
@@ -102,7 +113,7 @@ def parse_byline(line: str | None) -> tuple[str | None, str | None]:
         # "Name Role, unit" printed on two lines and joined: the name is the
         # longest run of leading words that reads as one, a role after it.
         words = parts[0].split()
-        for k in range(2, min(5, len(words) - 1) + 1):
+        for k in range(NAME_MIN_WORDS, min(NAME_MAX_WORDS, len(words) - 1) + 1):
             if looks_like_name(" ".join(words[:k])) and _ROLE.match(fold(" ".join(words[k:])) + " "):
                 parts[0] = " ".join(words[:k])
                 break
@@ -113,7 +124,7 @@ def parse_byline(line: str | None) -> tuple[str | None, str | None]:
         else:
             break  # after the first role/unit, the rest describes the person
     if not names:
-        sub = re.split(r"\s+và\s+", parts[0])
+        sub = _AND.split(parts[0])
         if len(sub) > 1 and all(looks_like_name(s) for s in sub):
             return ", ".join(sub), None
         return None, None
@@ -124,8 +135,7 @@ def is_caption_line(text: str) -> bool:
     """"Ảnh: …" that is a photo caption, not a credit line naming the writer
     too ("Ảnh: A - Bài: B")."""
     text = clean(text)
-    return bool(re.match(r"^\(?\s*(ảnh|hình|hình ảnh|photo)\b", text, re.I)) and not re.search(
-        r"(^|\s)(bài|tin)\s*:", text, re.I)
+    return bool(CAPTION_RE.match(text)) and not _WRITER_CREDIT.search(text)
 
 
 def has_label(text: str) -> bool:
@@ -133,18 +143,14 @@ def has_label(text: str) -> bool:
     return _PREFIX.match(clean(text)) is not None
 
 
-# Bylines that name no one: "PV", "Nhóm PV", "Nhóm phóng viên".
-ANONYMOUS = re.compile(r"^(nhóm\s+)?(pv|phóng viên|ctv|cộng tác viên|btv|ban biên tập)\.?$", re.I)
-
-
 def is_byline_text(text: str) -> bool:
     """A short line that reads as a byline or a source credit."""
     text = clean(text)
-    if not text or len(text) > 120 or text.endswith(("?", "!", ":")):
+    if not text or len(text) > BYLINE_MAX_CHARS or text.endswith(("?", "!", ":")):
         return False
     if ANONYMOUS.match(text):
         return True
     if _source(text) is not None:
-        return len(text) < 80
+        return len(text) < SOURCE_CREDIT_MAX_CHARS
     author, _ = parse_byline(text)
     return author is not None

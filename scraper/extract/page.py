@@ -2,21 +2,23 @@
 
 `PageDoc` holds the lxml tree, the base URL (from <base href> anywhere in the
 page: Scrapy only looks at the first 4096 characters), structured data, the
-text blocks in document order, and which elements are site chrome.
+text blocks in document order, and which elements are site chrome. It is
+read-only once `parse` has built it.
 """
 from __future__ import annotations
 
 import json
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin
 
 import lxml.html
 from lxml import etree
-from w3lib.encoding import html_to_unicode
 
+from ..encoding import decode
 from .text import clean
+from .tuning import CLASS_HINT_DEPTH, PARAGRAPH_BREAKS, WRAPPER_SHARE
 
 BLOCK_TAGS = frozenset(
     "p div li h1 h2 h3 h4 h5 h6 td th blockquote pre figcaption dd dt section "
@@ -40,19 +42,32 @@ CHROME_RE = re.compile(
 )
 
 
-WRAPPER_SHARE = 0.45
 # Header/footer classes that belong to the article, not the site.
 ARTICLE_PART_RE = re.compile(
     r"(^|[\s_\-])(date|time|dateline|published|pubdate)($|[\s_\-])|"
     r"(page|entry|article|post|news|detail|content|item|story|date|time)[-_]?(header|footer|meta|title)|"
     r"(header|footer)[-_]?(title|detail|article|post|news|entry|info|meta)", re.I)
+# lxml refuses str input that carries an XML encoding declaration.
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+EMPTY_PAGE = "<html><body></body></html>"
 
 
 def _inside_article(el) -> bool:
     return any(a.tag in ("article", "main") for a in el.iterancestors())
 
 
-@dataclass
+def classed(el, pattern, depth: int | None = CLASS_HINT_DEPTH, stop=None) -> bool:
+    """`el` or one of its next `depth` ancestors (all of them up to `stop`
+    when depth is None) has a class or id matching `pattern`."""
+    node, steps = el, 0
+    while node is not None and node is not stop and (depth is None or steps < depth):
+        if pattern.search((node.get("class") or "") + " " + (node.get("id") or "")):
+            return True
+        node, steps = node.getparent(), steps + 1
+    return False
+
+
+@dataclass(frozen=True, slots=True)
 class Block:
     el: etree._Element
     text: str  # the block's own text, <br> kept as "\n"
@@ -61,30 +76,37 @@ class Block:
     italic_chars: int = 0  # characters of that text inside <em>/<i>
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class PageDoc:
+    """A parsed page, read-only once built. Its dicts and the lxml tree are
+    shared with every derived page (`protecting`) and must not be changed.
+
+    `is_chrome` memoises its answers in `_chrome`: a cache of a function of
+    (tree, protected), which is why a page with more protected elements is
+    a new PageDoc with a cache of its own, never an update of this one."""
+
     url: str
     base_url: str
     root: etree._Element
-    order: dict
-    blocks: list[Block]
+    order: dict  # element -> document order (pre-order index)
+    blocks: tuple[Block, ...]  # text blocks in document order
+    # doc.blocks is in document order, so "how many blocks / how much text
+    # between two positions" is two bisections instead of a scan per question.
+    block_pos: tuple[float, ...]
+    plain_prefix: tuple[int, ...]  # link-free characters of blocks[:i]
+    sizes: dict  # element -> characters of text inside
+    total: int  # characters of text in <body>, at least 1
     jsonld: list[dict] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     canonical: str | None = None
-    _chrome: dict = field(default_factory=dict)
-    sizes: dict = field(default_factory=dict)  # element -> characters of text inside
-    total: int = 1
-    protected: set = field(default_factory=set)  # wrappers of the headline: never chrome
-    # doc.blocks is in document order, so "how many blocks / how much text
-    # between two positions" is two bisections instead of a scan per question.
-    block_pos: list = field(default_factory=list)
-    _plain_prefix: list = field(default_factory=list)
+    protected: frozenset = frozenset()  # the headline's wrappers: never chrome
+    _chrome: dict = field(default_factory=dict, init=False, repr=False)
 
-    def index_blocks(self) -> None:
-        self.block_pos = [b.pos for b in self.blocks]
-        self._plain_prefix = [0]
-        for b in self.blocks:
-            self._plain_prefix.append(self._plain_prefix[-1] + len(b.text) - b.link_chars)
+    def protecting(self, el) -> PageDoc:
+        """This page with `el` and its ancestors never taken for chrome: the
+        headline was found inside something classed like chrome (a blog's
+        "widget Blog" wrapper), so that wrapper holds the article."""
+        return replace(self, protected=self.protected | {el, *el.iterancestors()})
 
     def _between(self, first: float, second: float) -> tuple[int, int]:
         lo = bisect_right(self.block_pos, first)
@@ -98,7 +120,7 @@ class PageDoc:
     def plain_chars_between(self, first: float, second: float) -> int:
         """Characters of link-free text in the blocks strictly between two positions."""
         lo, hi = self._between(first, second)
-        return self._plain_prefix[hi] - self._plain_prefix[lo]
+        return self.plain_prefix[hi] - self.plain_prefix[lo]
 
     def last_order(self, el) -> int:
         """Document order of the last element inside `el` (pre-order: the last one iterated)."""
@@ -106,13 +128,6 @@ class PageDoc:
         for last in el.iter():
             pass
         return self.order[last]
-
-    def protect(self, el) -> None:
-        """The headline was found inside something classed like chrome (a
-        blog's "widget Blog" wrapper): that wrapper holds the article."""
-        self.protected.add(el)
-        self.protected.update(el.iterancestors())
-        self._chrome.clear()
 
     def is_chrome(self, el, stop=None) -> bool:
         """True when `el` or an ancestor (up to `stop`) is site furniture."""
@@ -159,49 +174,6 @@ class PageDoc:
             return urljoin(self.base_url, href)
         except ValueError:
             return None
-
-
-def to_text(html: str | bytes, content_type: str | None = None) -> str:
-    if isinstance(html, bytes):
-        _, text = html_to_unicode(content_type, html)
-        return text
-    return html
-
-
-def parse(html: str | bytes, url: str) -> PageDoc:
-    text = to_text(html)
-    # lxml refuses str input that carries an XML encoding declaration.
-    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
-    if not text.strip():
-        text = "<html><body></body></html>"
-    try:
-        root = lxml.html.document_fromstring(text)
-    except etree.ParserError:  # "Document is empty": only comments or PIs
-        root = lxml.html.document_fromstring("<html><body></body></html>")
-    jsonld = _jsonld(root)
-    meta = _meta(root)
-    base_href = root.xpath("string((//base[@href])[1]/@href)").strip()
-    try:
-        base_url = urljoin(url, base_href) if base_href else url
-    except ValueError:  # a malformed <base href> is ignored, as browsers do
-        base_url = url
-    canonical = root.xpath("string((//link[@rel='canonical'])[1]/@href)").strip() or None
-    try:
-        canonical = urljoin(base_url, canonical) if canonical else None
-    except ValueError:
-        canonical = None
-    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
-    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-    order = {el: i for i, el in enumerate(root.iter())}
-    doc = PageDoc(url=url, base_url=base_url, root=root, order=order, blocks=[],
-                  jsonld=jsonld, meta=meta,
-                  canonical=canonical)
-    doc.blocks = _blocks(root, order)
-    doc.index_blocks()
-    doc.sizes = _sizes(root)
-    body = root.find("body")
-    doc.total = max(1, doc.sizes.get(body if body is not None else root, 1))
-    return doc
 
 
 def _sizes(root) -> dict:
@@ -275,7 +247,7 @@ class _Runs:
 
     def line_break(self, pos: float) -> None:
         self.pending_breaks += 1
-        if self.pending_breaks >= 2:
+        if self.pending_breaks >= PARAGRAPH_BREAKS:
             self.flush()  # a blank line ends a paragraph
         else:
             self.parts.append("\n")
@@ -296,7 +268,7 @@ def _last_pos(el, order) -> float:
     return order[last] + 0.5
 
 
-def _blocks(root, order) -> list[Block]:
+def _blocks(root, order) -> tuple[Block, ...]:
     body = root.find("body")
     runs = _Runs(order)
 
@@ -323,4 +295,44 @@ def _blocks(root, order) -> list[Block]:
 
     walk(body if body is not None else root, None, False, False)
     runs.flush()
-    return runs.blocks
+    return tuple(runs.blocks)
+
+
+def parse(html: str | bytes, url: str) -> PageDoc:
+    """The page, parsed and indexed. Bytes are decoded as every other reader
+    of the archive decodes them (`scraper.encoding.decode`)."""
+    _, text = decode(html)
+    text = XML_DECLARATION.sub("", text)
+    if not text.strip():
+        text = EMPTY_PAGE
+    try:
+        root = lxml.html.document_fromstring(text)
+    except etree.ParserError:  # "Document is empty": only comments or PIs
+        root = lxml.html.document_fromstring(EMPTY_PAGE)
+    jsonld = _jsonld(root)
+    meta = _meta(root)
+    base_href = root.xpath("string((//base[@href])[1]/@href)").strip()
+    try:
+        base_url = urljoin(url, base_href) if base_href else url
+    except ValueError:  # a malformed <base href> is ignored, as browsers do
+        base_url = url
+    canonical = root.xpath("string((//link[@rel='canonical'])[1]/@href)").strip() or None
+    try:
+        canonical = urljoin(base_url, canonical) if canonical else None
+    except ValueError:
+        canonical = None
+    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    order = {el: i for i, el in enumerate(root.iter())}
+    blocks = _blocks(root, order)
+    plain_prefix = [0]
+    for b in blocks:
+        plain_prefix.append(plain_prefix[-1] + len(b.text) - b.link_chars)
+    sizes = _sizes(root)
+    body = root.find("body")
+    return PageDoc(
+        url=url, base_url=base_url, root=root, order=order, blocks=blocks,
+        block_pos=tuple(b.pos for b in blocks), plain_prefix=tuple(plain_prefix),
+        sizes=sizes, total=max(1, sizes.get(body if body is not None else root, 1)),
+        jsonld=jsonld, meta=meta, canonical=canonical,
+    )

@@ -1,0 +1,251 @@
+"""The article's body: its container, its blocks, its lead and where it ends.
+
+The container is a site selector's element, else the element holding most of
+the paragraph text after the title (each block scores for itself, its parent
+and its grandparent). The body is the container's text blocks after the
+title, up to the first stop line ("Tin khác", "Chia sẻ"), without link lines,
+attachment labels, page numbers and running headers.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+import lxml.html
+
+from .bylines import CAPTION_RE, is_byline_text
+from .datelines import dateline_like
+from .page import Block, PageDoc, classed
+from .text import clean
+from .tuning import (ATTACH_BOX_DEPTH, ATTACH_LABEL_MAX_CHARS, LINK_LINE_MAX_CHARS, LINK_LIST_SHARE,
+                     MAX_LINK_DENSITY, MOSTLY_LINKS, RUNNING_LINE_MAX_CHARS, RUNNING_LINE_REPEATS,
+                     SCORE_GRANDPARENT, SCORE_MIN_BLOCK_CHARS, SCORE_PARENT, SCORE_SELF,
+                     SELECTOR_BODY_MIN_CHARS, SENTENCE_MIN_CHARS, STOP_HEADING_MAX,
+                     STOP_LINK_LINE_MIN_CHARS, WIDEN_LEVELS, WIDEN_MAX_LINK_SHARE,
+                     WIDEN_MAX_PARAGRAPHS, WIDEN_MIN_MEAN_CHARS)
+
+# Site selectors: a first try only; class names on the real site are unknown.
+BODY_SELECTORS = (
+    "//*[@itemprop='articleBody']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' detail-content ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' content-detail ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' news-content ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]",
+)
+# Where the article ends: related blocks, share widgets, tags.
+STOP_RE = re.compile(
+    r"^(tin khác|các tin khác|tin cùng chuyên mục|tin cùng loại|tin liên quan|bài viết khác|"
+    r"các bài viết khác|bài liên quan|bài viết liên quan|xem thêm|tin đã đưa|các tin đã đưa|"
+    r"tin mới hơn|tin cũ hơn|chia sẻ|share|từ khóa|từ khoá|tags?\s*:|bình luận|ý kiến bạn đọc|"
+    r"gửi bình luận|in bài viết|quay lại|về đầu trang|lượt xem|có liên quan|related)",
+    re.I,
+)
+# A related list in the middle of the body, after which the article goes on.
+INLINE_RELATED = re.compile(r"^(tin liên quan|bài liên quan|bài viết liên quan|xem thêm|đọc thêm)", re.I)
+PAGE_NUMBER = re.compile(r"^(trang|page|tr\.)\s*\d+(\s*(/|of|trên)\s*\d+)?$", re.I)
+ATTACH_LABEL = re.compile(r"^(tập tin|file|tệp|tài liệu|văn bản)( đính kèm| kèm theo)|^đính kèm", re.I)
+# Attachment boxes inside a post: their file lines are not body text.
+ATTACH_BOX = re.compile(r"attachbox|attachments?(\b|_|-)|file-?attach|dinh-?kem", re.I)
+# "<a>Headline</a> (12/12/2024)": a related item.
+DATED_ITEM = re.compile(r"[(\[]?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}[)\]]?\s*$")
+LEAD_CLASS = re.compile(r"sapo|lead|summary|tom-?tat|intro|chapeau|excerpt|abstract|description", re.I)
+
+
+def is_stop(block: Block) -> bool:
+    """Where the article ends: a "Tin khác"/"Chia sẻ" heading. An inline
+    "Xem thêm: <a>headline</a>" line is skipped, not an end."""
+    if not STOP_RE.match(block.text):
+        return False
+    if len(block.text) - block.link_chars > STOP_HEADING_MAX:
+        return False  # running text that opens with the words: "Chia sẻ tại hội nghị, …"
+    return not (len(block.text) > STOP_LINK_LINE_MIN_CHARS
+                and block.link_chars >= MOSTLY_LINKS * len(block.text))
+
+
+def find_body_container(doc: PageDoc, start: float):
+    """The element holding most of the article's paragraph text after `start`."""
+    for xp in BODY_SELECTORS:
+        for el in doc.root.xpath(xp):
+            if len(clean(el.text_content())) > SELECTOR_BODY_MIN_CHARS and not doc.is_chrome(el):
+                return el
+    scores: dict = {}
+    for block in doc.blocks:
+        if block.pos <= start or len(block.text) < SCORE_MIN_BLOCK_CHARS:
+            continue
+        if block.link_chars > len(block.text) * MAX_LINK_DENSITY or doc.is_chrome(block.el):
+            continue
+        weight = len(block.text)
+        parent = block.el.getparent()
+        # A block scores for itself too: bare layouts put the text in one <td>.
+        scores[block.el] = scores.get(block.el, 0) + weight * SCORE_SELF
+        if parent is not None:
+            scores[parent] = scores.get(parent, 0) + weight * SCORE_PARENT
+            grand = parent.getparent()
+            if grand is not None:
+                scores[grand] = scores.get(grand, 0) + weight * SCORE_GRANDPARENT
+    if not scores:
+        return None
+    return max(scores.items(), key=lambda kv: kv[1])[0]
+
+
+def continue_table(doc: PageDoc, container):
+    """An old table layout that splits one article over several one-cell rows
+    (text, a photo cell, more text, the byline): the article is the table."""
+    if container.tag == "tr" and len(container.xpath("./td|./th")) == 1:
+        container = container.xpath("./td|./th")[0]
+    if container.tag != "td":
+        return container
+    row = container.getparent()
+    table = row.getparent() if row is not None else None
+    if table is not None and table.tag == "tbody":
+        table = table.getparent()
+    if row is None or table is None or table.tag != "table" or len(row.xpath("./td|./th")) != 1:
+        return container
+    rows = table.xpath("./tr|./tbody/tr")
+    if any(len(r.xpath("./td|./th")) != 1 for r in rows):
+        return container
+    following = rows[rows.index(row) + 1:] if row in rows else []
+    extra = 0
+    for r in following:
+        text = clean(r.text_content())
+        if doc.is_chrome(r) or STOP_RE.match(text):
+            break
+        links = sum(len(clean(a.text_content())) for a in r.iter("a"))
+        if text and links > MOSTLY_LINKS * len(text):
+            break
+        if text or r.find(".//img") is not None:
+            extra += 1
+    return table if extra else container
+
+
+def _inline_related(doc: PageDoc, marker: Block, inside: set) -> bool:
+    """A "Tin liên quan:" list in the middle of the body: after its links the
+    article goes on (a paragraph of running text follows in the body)."""
+    if not INLINE_RELATED.match(marker.text):
+        return False
+    for block in doc.blocks:
+        if block.pos <= marker.pos or block.el not in inside:
+            continue
+        if block.link_chars >= LINK_LIST_SHARE * len(block.text):
+            continue  # the list's own links
+        return len(block.text) >= SENTENCE_MIN_CHARS and block.link_chars == 0 and not is_stop(block)
+    return False
+
+
+def _drop_running_lines(blocks: list[Block]) -> list[Block]:
+    """A short line printed again and again (a print layout's running header)
+    is not body text."""
+    counts: dict[str, int] = {}
+    for b in blocks:
+        # Captions may repeat ("Ảnh minh họa") and stay.
+        if len(b.text) < RUNNING_LINE_MAX_CHARS and not CAPTION_RE.match(b.text) and b.italic_chars == 0:
+            counts[b.text] = counts.get(b.text, 0) + 1
+    return [b for b in blocks if counts.get(b.text, 0) < RUNNING_LINE_REPEATS]
+
+
+def body_blocks(doc: PageDoc, container, start: float) -> list[Block]:
+    """The container's text blocks after `start` that are the article's."""
+    inside = set(container.iter())
+    kept = []
+    for block in doc.blocks:
+        if block.el not in inside or block.pos <= start:
+            continue
+        if doc.is_chrome(block.el, stop=container):
+            continue
+        if is_stop(block):
+            if kept and not _inline_related(doc, block, inside):
+                break
+            continue
+        if (ATTACH_LABEL.match(block.text) and len(block.text) < ATTACH_LABEL_MAX_CHARS
+                or classed(block.el, ATTACH_BOX, ATTACH_BOX_DEPTH)):
+            continue  # "File đính kèm:" and the file lines under it
+        if PAGE_NUMBER.match(block.text):
+            continue  # "Trang 1/2": a printed page's footer
+        if (STOP_RE.match(block.text) and len(block.text) - block.link_chars <= STOP_HEADING_MAX) or (
+                len(block.text) < LINK_LINE_MAX_CHARS and (
+                    block.link_chars >= len(block.text) * LINK_LIST_SHARE
+                    or (block.link_chars >= len(block.text) * MOSTLY_LINKS
+                        and DATED_ITEM.search(block.text)))):
+            continue  # "Xem thêm: <a>…</a>", lone links, "<a>Headline</a> (12/12/2024)" items
+        kept.append(block)
+    return _drop_running_lines(kept)
+
+
+def widen_container(doc: PageDoc, container, start: float, levels: int = WIDEN_LEVELS):
+    """Page builders (Tilda) give every paragraph its own nested record, so the
+    best-scoring element holds one paragraph. Climb while the wider element
+    only adds running text: paragraph-length blocks with few links."""
+    best = container
+    current = set(b.pos for b in body_blocks(doc, container, start))
+    if len(current) > WIDEN_MAX_PARAGRAPHS:
+        return container  # a real body container already holds several paragraphs
+    node = container
+    for _ in range(levels):
+        node = node.getparent()
+        if node is None or node.tag in ("body", "html") or doc.is_chrome(node):
+            break
+        blocks = body_blocks(doc, node, start)
+        extra = [b for b in blocks if b.pos not in current]
+        if not extra:
+            continue
+        chars = sum(len(b.text) for b in extra)
+        links = sum(b.link_chars for b in extra)
+        if links > WIDEN_MAX_LINK_SHARE * chars or chars / len(extra) < WIDEN_MIN_MEAN_CHARS:
+            break
+        best, current = node, set(b.pos for b in blocks)
+    return best
+
+
+def lead_blocks(doc: PageDoc, container, start: float) -> list[Block]:
+    """The lead (sapô) that many layouts print between the title and the body
+    container: a sentence-length, link-free block, or one classed as a lead."""
+    first_inside = doc.order[container]  # pre-order: a container comes before its contents
+    lead = []
+    for block in doc.blocks:
+        if not start < block.pos < first_inside or doc.is_chrome(block.el):
+            continue
+        is_classed = classed(block.el, LEAD_CLASS)
+        sentence = len(block.text) >= SENTENCE_MIN_CHARS and block.link_chars == 0
+        if (is_classed or sentence) and not dateline_like(block.text) and not is_byline_text(block.text):
+            lead.append(block)
+    return lead
+
+
+def stop_pos(doc: PageDoc, container, start: float) -> float:
+    """Where the first stop line inside the container is, else its last element."""
+    inside = set(container.iter())
+    for block in doc.blocks:
+        if block.pos > start and block.el in inside and is_stop(block):
+            return block.pos
+    return doc.last_order(container)
+
+
+def end_pos(doc: PageDoc, container, blocks: list[Block]) -> int:
+    """Images and attachments count up to where the kept body stops."""
+    if not blocks:
+        return -1
+    kept = {b.pos for b in blocks}
+    after = doc.block_pos[bisect_right(doc.block_pos, blocks[-1].pos):]
+    stop = next((p for p in after if p not in kept), None)
+    last_in_container = doc.last_order(container)
+    if stop is not None:
+        # Everything up to the next text block that was not kept (a related
+        # list, the byline) still belongs to the body.
+        return min(stop - 1, last_in_container)
+    return last_in_container
+
+
+def body_html(container, blocks: list[Block], image_elements: list, lead: list[Block] = ()) -> str:
+    """The lead, then the container's children that hold kept text or kept
+    images, as printed (a related list's thumbnails are not the article's)."""
+    keep = {b.el for b in blocks} | set(image_elements)
+    parts = [lxml.html.tostring(b.el, encoding="unicode", with_tail=False) for b in lead]
+    for child in container:
+        if not isinstance(child.tag, str):
+            continue
+        if child in keep or any(d in keep for d in child.iter()):
+            parts.append(lxml.html.tostring(child, encoding="unicode", with_tail=False))
+    if not parts and keep:
+        parts.append(lxml.html.tostring(container, encoding="unicode", with_tail=False))
+    return "\n".join(parts)

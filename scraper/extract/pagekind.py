@@ -1,0 +1,221 @@
+"""What a page is (article, static page, listing, not-found) and its links.
+
+`read_article` composes the field chains in order: headline, anchors, body
+container, lead and body blocks, byline, then the checks that turn a would-be
+article into a listing (link density, headline lists, dated teasers) or into
+nothing (too little text), then images, files and the rest.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from ..items import Article
+from .anchors import Anchors, find_anchors
+from .author import meta_byline, split_byline, structured_author
+from .body import (body_blocks, body_html, continue_table, end_pos, find_body_container, lead_blocks,
+                   stop_pos, widen_container)
+from .bylines import parse_byline
+from .datelines import dateline_candidates
+from .media import extract_attachments, extract_images
+from .page import PageDoc
+from .text import clean
+from .title import SITE_SUFFIX, extract_category, extract_description, find_headline, structured_title
+from .tuning import (ERROR_PAGE_MAX_BODY, ERROR_PAGE_MAX_TEXT, HEADLINE_MIN_CHARS, HEADLINE_SHARE,
+                     INFO_BOX_MAX_CHARS, MAX_LINK_DENSITY, MIN_ARTICLE_CHARS, MIN_DATED_TEASERS,
+                     MIN_HEADLINES, MIN_NOTICE_CHARS, MIN_PAGE_CHARS, MIN_UNDATED_HEADLINES,
+                     TEASER_LINK_SHARE, UNDATED_HEADLINE_SHARE)
+
+# "404" alone, not inside a document number ("Công văn 1404/LĐLĐ", "404/QĐ").
+NOTFOUND_RE = re.compile(r"không tìm thấy|khong tim thay|not found|(?<![\w/])404(?![\w/])|trang không tồn tại|bài viết không tồn tại", re.I)
+# A path segment that is exactly "404"/"notfound", not a slug that starts with it.
+NOTFOUND_URL = re.compile(r"/(?:notfound|404)(?=[/?#.]|$)", re.I)
+# A deleted article or a maintenance notice inside the site's normal chrome.
+ERROR_TEXT = re.compile(NOTFOUND_RE.pattern + r"|đã bị xóa|đang bảo trì|bảo trì hệ thống|"
+                        r"tạm ngừng hoạt động|under maintenance", re.I)
+DIGITS = re.compile(r"\d+")
+ARTICLE_TYPES = ("NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle")
+
+
+@dataclass
+class Link:
+    url: str
+    text: str
+    in_chrome: bool
+
+
+@dataclass
+class Page:
+    url: str
+    kind: str  # article | page | listing | notfound | empty
+    article: Article | None
+    links: list[Link] = field(default_factory=list)
+    canonical_url: str | None = None
+    title: str | None = None
+    fingerprint: str = ""  # repeats reveal endless chains / repeated pages
+    claims_article: bool = False  # the page says it is an article (og:type, JSON-LD)
+
+
+def is_notfound(doc: PageDoc, url: str) -> bool:
+    title_text = clean(doc.meta.get("<title>") or "")
+    return bool(NOTFOUND_URL.search(url) or NOTFOUND_RE.search(title_text))
+
+
+def is_error_page(doc: PageDoc, article: Article | None) -> bool:
+    """A "deleted article" or maintenance page inside the site's normal chrome:
+    an undated page (or none at all) whose few words say so."""
+    if article is not None:
+        if article.kind != "page" or len(article.body_text or "") >= ERROR_PAGE_MAX_BODY:
+            return False
+        return bool(ERROR_TEXT.search(f"{article.title} {article.body_text}"))
+    body = doc.root.find("body")
+    text = clean(body.text_content()) if body is not None else ""
+    headings = " ".join(clean(h.text_content()) for h in doc.root.iter("h1", "h2", "h3"))
+    return bool(ERROR_TEXT.search(headings)) or (len(text) < ERROR_PAGE_MAX_TEXT and bool(ERROR_TEXT.search(text)))
+
+
+def _dated_teasers(doc: PageDoc, container, start, end) -> int:
+    """Dates printed right under a headline link, inside the body region."""
+    inside = set(container.iter())
+    index = {id(b): i for i, b in enumerate(doc.blocks)}
+    count = 0
+    for block, _ in dateline_candidates(doc):
+        if not (start < block.pos <= end and block.el in inside):
+            continue
+        i = index.get(id(block))
+        before = doc.blocks[i - 1] if i else None
+        if (before is not None and before.link_chars >= HEADLINE_MIN_CHARS
+                and before.link_chars >= TEASER_LINK_SHARE * len(before.text)):
+            count += 1
+    return count
+
+
+def _is_headline_list(doc: PageDoc, container, start, end, text_chars: int,
+                      strict: bool = True) -> bool:
+    """A listing: several headline-length links to other pages make up a fair
+    share of the text (item descriptions keep plain link density low)."""
+    headlines = set()
+    chars = 0
+    for a in container.iter("a"):
+        pos = doc.order.get(a, 0)
+        text = clean(a.text_content())
+        if start < pos <= end and len(text) >= HEADLINE_MIN_CHARS and not doc.is_chrome(a, stop=container):
+            headlines.add(a.get("href"))
+            chars += len(text)
+    if strict:
+        return len(headlines) >= MIN_HEADLINES and chars >= HEADLINE_SHARE * text_chars
+    # An undated page needs fewer headline links to be a list: three
+    # "<a>Title</a> (date) summary" items are a short listing, not a page.
+    return len(headlines) >= MIN_UNDATED_HEADLINES and chars >= UNDATED_HEADLINE_SHARE * text_chars
+
+
+def _article(doc: PageDoc, anchors: Anchors) -> Article | None:
+    date_pos = anchors.date_pos if anchors.date_near else None
+    start = max(p for p in (anchors.title_pos, date_pos, -1) if p is not None)
+    container = find_body_container(doc, start)
+    if container is None:
+        return None
+    container = widen_container(doc, continue_table(doc, container), start)
+    lead = lead_blocks(doc, container, start)
+    blocks = lead + body_blocks(doc, container, start)
+    # Drop the title/dateline if they sit inside the container after `start`.
+    # (A short info box whose lines include the dateline goes with it.)
+    blocks = [b for b in blocks if b.text != anchors.title and b.text != anchors.dateline
+              and not (anchors.dateline and len(b.text) < INFO_BOX_MAX_CHARS
+                       and anchors.dateline in b.text.split("\n"))]
+    blocks, author_line = split_byline(doc, blocks, container)
+    if author_line is None:
+        author_line = meta_byline(doc, anchors.title_pos, container)
+    end = end_pos(doc, container, blocks)
+    text_chars = sum(len(b.text) for b in blocks)
+    link_chars = sum(b.link_chars for b in blocks)
+    if not blocks or link_chars > MAX_LINK_DENSITY * text_chars:
+        return None
+    if _is_headline_list(doc, container, start, end, text_chars, strict=anchors.date is not None):
+        return None
+    if _dated_teasers(doc, container, start, end) >= MIN_DATED_TEASERS:
+        return None  # dated teasers, one after another: a listing, not one article
+    has_date = anchors.date is not None
+    og_type = (doc.meta.get("og:type") or "").lower()
+    if not anchors.title or text_chars < (MIN_NOTICE_CHARS if has_date else MIN_PAGE_CHARS):
+        return None
+    image_elements: list = []
+    images = extract_images(doc, container, blocks, start, end, image_elements)
+    # Files may be listed from the title on (a metadata table) down to the
+    # related-articles block, lone links included.
+    attachments = extract_attachments(doc, container, anchors.title_pos or start,
+                                      stop_pos(doc, container, start))
+    if text_chars < MIN_ARTICLE_CHARS and not (images or attachments or og_type == "article"):
+        # A short dated page counts when it carries what a notice or a photo
+        # item carries (a file, a picture) or says it is an article.
+        return None
+    author, source = parse_byline(author_line)
+    if author is None and source is None:
+        # Last in the chain: a name given only in structured data (not printed,
+        # so author_line stays empty).
+        author = structured_author(doc)
+    date = anchors.date
+    return Article(
+        url=doc.canonical or doc.url,
+        title=anchors.title,
+        published_at=date.published_at if date else None,
+        published_date=date.published_date if date else None,
+        published_precision=date.precision if date else None,
+        dateline=anchors.dateline,
+        author=author,
+        author_line=author_line,
+        source=source,
+        body_text="\n\n".join(b.text for b in blocks),
+        body_html=body_html(container, blocks, image_elements, lead),
+        description=extract_description(doc),
+        category=extract_category(doc),
+        kind="article" if has_date or og_type == "article" else "page",
+        images=images,
+        attachments=attachments,
+    )
+
+
+def read_article(doc: PageDoc) -> tuple[Article | None, PageDoc]:
+    """The article on the page, if any, and the page as it was read: when the
+    headline sits inside a wrapper classed like chrome, everything after the
+    headline search reads a copy of the page with that wrapper protected."""
+    headline = find_headline(doc)
+    if headline.wrapper is not None:
+        doc = doc.protecting(headline.wrapper)
+    return _article(doc, find_anchors(doc, headline)), doc
+
+
+def claims_article(doc: PageDoc) -> bool:
+    if (doc.meta.get("og:type") or "").lower() == "article":
+        return True
+    return any(str(item.get("@type")) in ARTICLE_TYPES for item in doc.jsonld)
+
+
+def listing_title(doc: PageDoc) -> str | None:
+    for el in doc.root.iter("h1", "h2"):
+        text = clean(el.text_content())
+        if text and not doc.is_chrome(el):
+            return text
+    title = structured_title(doc)
+    return SITE_SUFFIX.sub("", title) if title else None
+
+
+def page_links(doc: PageDoc) -> list[Link]:
+    links = []
+    for a in doc.root.iter("a", "area"):
+        url = doc.resolve(a.get("href"))
+        if url:
+            links.append(Link(url, clean(a.text_content()), doc.is_chrome(a)))
+    return links
+
+
+def fingerprint(doc: PageDoc, links: list[Link]) -> str:
+    """Digits removed, so "week 10" and "week 9" of a calendar, or page 7 and
+    page 8 that both show the last listing page, look the same."""
+    body = doc.root.find("body")
+    text = (body.text_content() if body is not None else "").lower()
+    hrefs = sorted({DIGITS.sub("#", l.url) for l in links})
+    digest = hashlib.sha1(DIGITS.sub("#", text).encode())
+    digest.update("\n".join(hrefs).encode())
+    return digest.hexdigest()
