@@ -78,7 +78,7 @@ def _date_for_title(doc: PageDoc, title_block: Block, dates: list):
     return date_block, date, bool(near_after[:1] or near_before[-1:])
 
 
-def _title_for_dates(doc: PageDoc, headings: list[Block], dates: list):
+def _title_for_dates(doc: PageDoc, headings: tuple[Block, ...], dates: list):
     """(title block, dateline block, date): the heading nearest a dateline,
     before it (usual) or right after it."""
     for block, parsed in dates:
@@ -91,7 +91,7 @@ def _title_for_dates(doc: PageDoc, headings: list[Block], dates: list):
     return None, None, None
 
 
-def _static_title(doc: PageDoc, headings: list[Block]) -> Block:
+def _static_title(doc: PageDoc, headings: tuple[Block, ...]) -> Block:
     """No dateline to anchor on (a static page): the heading with the most
     running text under it, not a slider's or a box's caption."""
     ends = [h.pos for h in headings[1:]] + [float("inf")]

@@ -40,7 +40,7 @@ class Headline:
     """The headline as found on the page as parsed."""
 
     meta_title: str | None  # the structured title, if any
-    headings: list[Block]  # heading-like blocks outside chrome, in document order
+    headings: tuple[Block, ...]  # heading-like blocks outside chrome, in document order
     block: Block | None  # the headline, when one was found
     wrapper: object | None = None  # its element, when its wrapper is classed like chrome
 
@@ -104,19 +104,19 @@ def find_headline(doc: PageDoc) -> Headline:
             block = next((b for fb, b in candidates if same_folded(fb, fw)
                           and not doc.is_chrome(b.el)), None)
             if block is not None:
-                return Headline(meta_title, headings, block)
+                return Headline(meta_title, tuple(headings), block)
         # The headline itself, as a real heading, inside a wrapper classed
         # like chrome: the wrapper is the article's, not the site's.
         block = next((b for fb, b in candidates if fb == variants[0]
                       and b.el.tag in ("h1", "h2", "h3") and b.link_chars == 0), None)
         if block is not None:
-            return Headline(meta_title, headings, block, wrapper=block.el)
+            return Headline(meta_title, tuple(headings), block, wrapper=block.el)
     for xp in TITLE_SELECTORS:
         hits = [el for el in doc.root.xpath(xp) if clean(el.text_content())]
         if hits:
             el = hits[0]
-            return Headline(meta_title, headings, Block(el, clean(el.text_content()), doc.order[el], 0))
-    return Headline(meta_title, headings, None)
+            return Headline(meta_title, tuple(headings), Block(el, clean(el.text_content()), doc.order[el], 0))
+    return Headline(meta_title, tuple(headings), None)
 
 
 def extract_category(doc: PageDoc) -> str | None:

@@ -38,7 +38,7 @@ STATIC_TITLE_MIN_TEXT = 200
 DATELINE_MAX_CHARS = 160
 # Letters a dateline may hold besides its date and dateline words (views, print, a name); first guess (2b6cff6).
 DATELINE_MAX_RESIDUE = 30
-# A line with this few letters besides the date is a bare date, which needs no "Cập nhật"/weekday word; golden corpus (4816419).
+# A line with this few letters besides the date is a bare date, which needs no "Cập nhật"/weekday word; golden corpus (4816419), reused for update lines after the byline in review (250e9a5).
 BARE_DATE_RESIDUE = 2
 # A label cell before a bare date ("Ngày ban hành:") is at most this long; set while fixing holdout (36963c8).
 DATE_LABEL_MAX_CHARS = 40
@@ -63,7 +63,7 @@ SCORE_SELF, SCORE_PARENT, SCORE_GRANDPARENT = 0.5, 1, 0.6
 MAX_LINK_DENSITY = 0.4
 # A link-free block this long is running text: a lead (sapô), or the paragraph that resumes the body after an inline related list; holdout2 (d927fb6), holdout5 (644d505).
 SENTENCE_MIN_CHARS = 80
-# A line whose text is at least this share link text is a link line (a related item, "Xem thêm: <a>…</a>", a table row of links), not prose; holdout2 (d927fb6), holdout6 (59043eb), holdout7 (738d13f).
+# A line whose text is at least this share link text is a link line (a related item, "Xem thêm: <a>…</a>", a table row of links), not prose (nor a dateline); first guess, reused in holdout2 (d927fb6) and holdout7 (738d13f).
 MOSTLY_LINKS = 0.5
 # A line whose text is at least this share link text is a lone link or a related list's own item; first guess, reused for inline related lists in holdout5 (644d505).
 LINK_LIST_SHARE = 0.8
@@ -77,8 +77,9 @@ STOP_LINK_LINE_MIN_CHARS = 25
 ATTACH_LABEL_MAX_CHARS = 40
 # How many ancestors an attachment-box class is looked for on; set while fixing holdout3 (acd46f9).
 ATTACH_BOX_DEPTH = 4
-# A line shorter than this printed this many times is a print layout's running header; set while fixing holdout4 (c9fa3d6).
+# A line shorter than this (not a caption, not italic) may be a print layout's running header; set while fixing holdout4 (c9fa3d6).
 RUNNING_LINE_MAX_CHARS = 100
+# ... and is one when printed this many times in the body (same commit).
 RUNNING_LINE_REPEATS = 2
 # A one-paragraph container is widened at most this many levels up (page builders nest each paragraph); holdout3's Tilda pages (e08135f).
 WIDEN_LEVELS = 4
@@ -114,8 +115,9 @@ ICON_MAX_PX = 40
 CAPTION_MAX_CHARS = 250
 # A block this share italic reads as a caption; set while fixing holdout (36963c8).
 ITALIC_CAPTION_SHARE = 0.9
-# A table holding a photo gives a caption when it has at most this many rows, and the caption is shorter than the next; first guess.
+# A table holding a photo gives its other rows as the caption when it has 2 to this many rows; first guess.
 TABLE_CAPTION_MAX_ROWS = 3
+# ... and when those rows' text is shorter than this; first guess.
 TABLE_CAPTION_MAX_CHARS = 400
 # Attachment boxes are looked for this many wrappers out from the body; set while fixing holdout3 (acd46f9).
 ATTACHMENT_BOX_LEVELS = 3
@@ -130,11 +132,13 @@ MIN_NOTICE_CHARS = 20
 MIN_PAGE_CHARS = 200
 # A link this long is a headline: listings are made of them; golden corpus (4816419), reused for dated teasers in pagekinds (5dee809).
 HEADLINE_MIN_CHARS = 20
-# A dated page is a listing when this many headlines make this share of its text; golden corpus (4816419).
+# A dated page is a listing when it links this many headlines ...; golden corpus (4816419).
 MIN_HEADLINES = 5
+# ... whose text is at least this share of the body's; golden corpus (4816419).
 HEADLINE_SHARE = 0.25
 # An undated page needs fewer: three "<a>Title</a> (date) summary" items are a short listing; pagekinds (5dee809).
 MIN_UNDATED_HEADLINES = 3
+# ... making at least this share of its text; pagekinds (5dee809).
 UNDATED_HEADLINE_SHARE = 0.2
 # This many dates printed right under headline links make the page a listing; pagekinds (5dee809).
 MIN_DATED_TEASERS = 3
