@@ -9,9 +9,16 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt
+# The pins first, then this project as an editable package: its console
+# script (.venv/bin/congdoanbackan-archiver) and `python -m scraper` from any
+# folder. --no-deps: the pins already hold every dependency; no build
+# isolation: the pinned setuptools builds it, nothing more is downloaded.
+# A .venv that is a link to another clone's (tests/test_deploy.py makes one)
+# keeps pointing at that clone: installing here would re-point it.
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	test -L $(VENV) || $(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 test: setup chromium
@@ -24,7 +31,7 @@ crawl: setup
 	$(PY) -m scraper crawl --db data/archive.db
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache *.egg-info
 
 # ---- analysts' side
 DB ?= data/archive.db

@@ -1,3 +1,4 @@
-from scraper.cli import main
+"""`python -m scraper …`: the same command line as `congdoanbackan-archiver`."""
+from scraper.cli import cli
 
-raise SystemExit(main())
+cli()

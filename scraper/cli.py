@@ -1,59 +1,121 @@
-"""Command line: a thin layer over the library. `python -m scraper --help`."""
+"""Command line: a thin click layer over the library.
+
+`python -m scraper --help`, or the installed `congdoanbackan-archiver`.
+Option types and ranges are declared on each option (scraper/cli_common.py),
+so a bad value is refused, in one sentence and with exit status 2, before
+anything is opened. Scrapy, Twisted and Datasette are imported inside the
+commands that use them.
+"""
 from __future__ import annotations
 
-import argparse
 import os
 import sys
+from pathlib import Path
 
-DEFAULT_DB = "data/archive.db"
+import click
+
+from scraper import __version__
+from scraper.analyst import commands as analyst
+from scraper.cli_common import (DEFAULT_DB, ArchiverGroup, FiniteFloatRange, HttpUrl, LogFile,
+                                Refused, Setting, db_option, open_readonly, take_lock)
+
+DEMO_PORT = 8737  # fixed, so that re-running the demo keeps the same URLs
+# --revalidate is counted back from today: past ~700,000 days the date would
+# fall before year 1. A century covers any site.
+MAX_REVALIDATE_DAYS = 36500
 
 
-def _crawl_settings(args):
+@click.group(cls=ArchiverGroup, context_settings={"help_option_names": ["-h", "--help"],
+                                                  "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="congdoanbackan-archiver",
+                      message="%(prog)s %(version)s")
+def cli():
+    """Archive congdoanbackan.org.vn into SQLite and query the archive.
+
+    Every command takes --db PATH (default data/archive.db) and has --help
+    with an example.
+
+    \b
+    Example: python -m scraper crawl --db data/archive.db
+             python -m scraper search "cong doan" --db data/archive.db
+    """
+
+
+def _crawl_settings(*, db: str, delay: float | None, concurrency: int | None,
+                    log_file: str | None, quiet: bool, overrides: tuple):
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scraper.settings")
     from scrapy.utils.project import get_project_settings
 
     settings = get_project_settings()
-    settings.set("ARCHIVE_DB", args.db, priority="cmdline")
-    if args.delay is not None:
-        settings.set("DOWNLOAD_DELAY", args.delay, priority="cmdline")
-        if args.delay == 0:
+    settings.set("ARCHIVE_DB", db, priority="cmdline")
+    if delay is not None:
+        settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
+        if delay == 0:
             settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
-    if args.concurrency is not None:
-        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", args.concurrency, priority="cmdline")
-        settings.set("CONCURRENT_REQUESTS", max(16, args.concurrency), priority="cmdline")
-    if args.log_file:
-        settings.set("LOG_FILE", args.log_file, priority="cmdline")
-    if args.quiet:
+    if concurrency is not None:
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", concurrency, priority="cmdline")
+        settings.set("CONCURRENT_REQUESTS", max(16, concurrency), priority="cmdline")
+    if log_file:
+        settings.set("LOG_FILE", log_file, priority="cmdline")
+    if quiet:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
-    for pair in args.set or []:
-        key, _, value = pair.partition("=")
+    for key, value in overrides:
         settings.set(key, value, priority="cmdline")
     return settings
 
 
-def cmd_crawl(args) -> int:
+@cli.command()
+@click.option("--base-url", type=HttpUrl(), default="https://congdoanbackan.org.vn/",
+              show_default=True, help="site root, or a mirror of it")
+@db_option(must_exist=False)
+@click.option("--delay", type=FiniteFloatRange(min=0), default=None, metavar="SECONDS",
+              help="seconds between requests [default: 1, with AutoThrottle; 0 turns it off]")
+@click.option("--concurrency", type=click.IntRange(min=1), default=None, metavar="N",
+              help="requests at a time per host [default: 1]")
+@click.option("--full", is_flag=True, help="re-fetch every page, not only what is new")
+@click.option("--walk", is_flag=True,
+              help="walk every listing page again, fetching only articles not yet archived "
+                   "(catches articles published or back-dated deep in a listing)")
+@click.option("--revalidate", type=FiniteFloatRange(min=0, max=MAX_REVALIDATE_DAYS), default=None,
+              metavar="DAYS",
+              help="re-check articles published in the last DAYS (ETag/If-Modified-Since)")
+@click.option("--log-file", type=LogFile(), default=None,
+              help="write the log here instead of stderr (its folder must exist)")
+@click.option("--quiet", is_flag=True, help="warnings and the summary only")
+@click.option("-s", "--set", "overrides", type=Setting(), multiple=True, metavar="NAME=VALUE",
+              help="a Scrapy or archiver setting, typed like its default "
+                   "(e.g. -s ARCHIVER_MAX_FAILURES=10)")
+def crawl(base_url, db, delay, concurrency, full, walk, revalidate, log_file, quiet, overrides):
     """Crawl the site (or a mirror of it) into the SQLite archive.
 
     The first run fetches everything. Later runs are incremental: they re-read
     the home page and the first listing pages, stop paging a category once a
     page holds nothing new, and fetch only articles not yet archived. --full
-    re-fetches everything; --revalidate DAYS re-checks recent articles with
+    fetches everything again; --walk reads every listing again but fetches
+    only what is missing; --revalidate DAYS re-checks recent articles with
     conditional requests and keeps every real change as a new version.
 
+    Exit status: 0 the run is judged ok, 1 it judged itself failed (the
+    summary says why), 2 it did not start (bad input), 3 another run is
+    writing to the same archive.
+
+    \b
     Example: python -m scraper crawl --base-url http://127.0.0.1:8000/ --db data/demo.db
+             python -m scraper crawl --db data/archive.db --revalidate 14 -s USER_AGENT="…"
     """
+    if full and walk:
+        raise click.UsageError("--full and --walk exclude each other: --full already "
+                               "re-fetches every listing and article")
     from scrapy.crawler import CrawlerProcess
 
-    lock = _start_writing(args.db, _check_db_path(args.db) or _check_base_url(args.base_url))
-    if isinstance(lock, int):
-        return lock
-    settings = _crawl_settings(args)
+    settings = _crawl_settings(db=db, delay=delay, concurrency=concurrency, log_file=log_file,
+                               quiet=quiet, overrides=overrides)
+    lock = take_lock(db)
     settings.set("ARCHIVER_LOCK_HELD", True, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("congdoanbackan")
-    mode = "full" if args.full else "resume" if args.walk else "auto"
-    process.crawl(crawler, base_url=args.base_url, mode=mode,
-                  revalidate_days=args.revalidate)
+    mode = "full" if full else "resume" if walk else "auto"
+    process.crawl(crawler, base_url=base_url, mode=mode, revalidate_days=revalidate)
     try:
         process.start()
     finally:
@@ -69,11 +131,11 @@ def cmd_crawl(args) -> int:
         f"{run['articles_new']} new, {run['articles_updated']} updated, "
         f"{run['articles_unchanged']} unchanged, {run['not_modified']} not modified (304), "
         f"{run['failures']} failures\n"
-        f"archive: {os.path.abspath(args.db)}"
+        f"archive: {os.path.abspath(db)}"
     )
     if run["message"]:
         print(f"why: {run['message']}")
-    _print_failures(args.db, run["id"])
+    _print_failures(db, run["id"])
     return int(run["exit_status"] or 0)
 
 
@@ -93,68 +155,24 @@ def _print_failures(db_path: str, run_id: int, limit: int = 10) -> None:
         print(f"  … and {len(rows) - limit} more: select * from failures where run_id = {run_id}")
 
 
-def _start_writing(db_path: str, problem: str | None):
-    """The archive's run lock, or the exit status when the command cannot
-    start: 2 for bad input (`problem`), 3 when another run holds the archive."""
-    from scraper.archive import ArchiveLocked, RunLock
-
-    if problem:
-        print(f"cannot start: {problem}", file=sys.stderr)
-        return 2
-    try:
-        return RunLock(db_path).acquire()
-    except ArchiveLocked as exc:
-        print(f"refusing to start: {exc}", file=sys.stderr)
-        return 3
-
-
-def _check_db_path(path: str, must_exist: bool = False) -> str | None:
-    """A clear sentence for an archive path that cannot work, else None."""
-    import os.path
-
-    if os.path.isdir(path):
-        return f"{path} is a directory; give the archive's file name (e.g. {path.rstrip('/')}/archive.db)"
-    if os.path.exists(path):
-        with open(path, "rb") as fh:
-            head = fh.read(16)
-        if head and head != b"SQLite format 3\x00":
-            return f"{path} exists and is not an SQLite archive"
-        return None
-    if must_exist:
-        return f"no archive at {path}"
-    parent = os.path.dirname(os.path.abspath(path))
-    probe = parent
-    while not os.path.exists(probe):
-        probe = os.path.dirname(probe)
-    if not os.path.isdir(probe) or not os.access(probe, os.W_OK):
-        return f"cannot create {path}: {probe} is not a writable directory"
-    return None
-
-
-def _check_base_url(url: str) -> str | None:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"--base-url must be an http(s) URL such as https://congdoanbackan.org.vn/, not {url!r}"
-    return None
-
-
-def cmd_reparse(args) -> int:
+@cli.command()
+@db_option(must_exist=True)
+@click.option("--dry-run", is_flag=True, help="report only, write nothing")
+def reparse(db, dry_run):
     """Re-extract every article from the stored WARC captures, offline.
 
     Run it after changing the extractor: changed articles get a new version,
     unchanged ones stay as they are, and the report lists what changed.
+    Exit status 1 when some capture could not be read.
 
-    Example: python -m scraper reparse --db data/archive.db
+    \b
+    Example: python -m scraper reparse --db data/archive.db --dry-run
     """
-    from scraper.reparse import reparse
+    from scraper.reparse import reparse as run_reparse
 
-    lock = _start_writing(args.db, _check_db_path(args.db, must_exist=True))
-    if isinstance(lock, int):
-        return lock
+    lock = take_lock(db)
     try:
-        report = reparse(args.db, dry_run=args.dry_run)
+        report = run_reparse(db, dry_run=dry_run)
     finally:
         lock.release()
     for url, fields in sorted(report.changed.items()):
@@ -165,99 +183,136 @@ def cmd_reparse(args) -> int:
         print(f"error    {url}: {error}")
     print(f"{report.captures} captures read, {report.articles} articles: "
           f"{len(report.changed)} changed, {report.unchanged} unchanged, {len(report.new)} new, "
-          f"{report.skipped} skipped as the crawl did, {len(report.errors)} unreadable" + (" (dry run: nothing written)" if args.dry_run else ""))
+          f"{report.skipped} skipped as the crawl did, {len(report.errors)} unreadable"
+          + (" (dry run: nothing written)" if dry_run else ""))
     return 1 if report.errors else 0
 
 
-DEMO_PORT = 8737  # fixed, so that re-running the demo keeps the same URLs
+@cli.command()
+@db_option(must_exist=True)
+def upgrade(db):
+    """Bring an archive written by an older version up to the current schema.
 
+    The analysts' commands (search, export, report, browse) only read, so
+    they refuse an older archive; crawl and reparse upgrade it as they open
+    it. This does only the upgrade, under the same run lock as a crawl.
+    An archive already up to date is left untouched.
 
-def cmd_demo(args) -> int:
-    """Serve the bundled mirror on 127.0.0.1, crawl it into an archive, show rows.
-
-    Example: python -m scraper demo --db data/demo.db
+    \b
+    Example: python -m scraper upgrade --db data/archive.db
     """
-    import sqlite3
-    import subprocess
-
-    from scraper.mirror.server import MirrorServer
-    from scraper.mirror.site import build_site
+    from scraper.archive import ArchiveUnreadable
+    from scraper.archive import upgrade as run_upgrade
 
     try:
-        server = MirrorServer(build_site(), port=args.port).start()
+        open_readonly(db).close()
+    except Refused:
+        if not _older_archive(db):
+            raise  # not an archive, or a newer one: refused before the lock file is made
+    else:
+        print(f"{db} is up to date: nothing written")
+        return 0
+    lock = take_lock(db)
+    try:
+        before, after = run_upgrade(db)
+    except ArchiveUnreadable as exc:
+        raise Refused(str(exc)) from None
+    finally:
+        lock.release()
+    if before == after:
+        print(f"{db} is up to date (schema {after}): nothing written")
+    else:
+        print(f"{db} upgraded from schema {before} to {after}")
+    return 0
+
+
+def _older_archive(db: str) -> bool:
+    """Whether ``db`` is an archive of a schema older than this code's (read-only look)."""
+    import sqlite3
+    from urllib.parse import quote
+
+    from scraper.archive import CURRENT_VERSION
+
+    try:
+        conn = sqlite3.connect("file:" + quote(os.path.abspath(db)) + "?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        has_articles = conn.execute("select 1 from sqlite_master "
+                                    "where type = 'table' and name = 'articles'").fetchone()
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return bool(has_articles) and version < CURRENT_VERSION
+
+
+def _import_mirror():
+    """tests.mirror's MirrorServer and build_site: the bundled copy of the site
+    lives with the tests, beside the package in a clone of the repository."""
+    root = Path(__file__).resolve().parent.parent
+    if (root / "tests" / "mirror" / "server.py").is_file():
+        if str(root) not in sys.path:
+            sys.path.insert(0, str(root))
+    try:
+        from tests.mirror.server import MirrorServer
+        from tests.mirror.site import build_site
+    except ImportError:
+        raise Refused(f"the demo serves the repository's tests/mirror, and there is none in {root}: "
+                      "run it from a clone of the repository") from None
+    return MirrorServer, build_site
+
+
+@cli.command()
+@db_option(must_exist=False, default="data/demo.db")
+@click.option("--port", type=click.IntRange(0, 65535), default=DEMO_PORT, show_default=True,
+              help="mirror port (any free port if taken; 0: any)")
+def demo(db, port):
+    """Serve the bundled mirror on 127.0.0.1, crawl it into an archive, show rows.
+
+    Needs a clone of the repository: the mirror is the tests' own copy of the
+    site (tests/mirror).
+
+    \b
+    Example: python -m scraper demo --db data/demo.db
+    """
+    import subprocess
+
+    MirrorServer, build_site = _import_mirror()
+    try:
+        server = MirrorServer(build_site(), port=port).start()
     except OSError:
         server = MirrorServer(build_site(), port=0).start()
     try:
         print(f"mirror serving {server.url}", flush=True)
         code = subprocess.call([
             sys.executable, "-m", "scraper", "crawl", "--base-url", server.url,
-            "--db", args.db, "--delay", "0", "--concurrency", "8", "--quiet",
+            "--db", db, "--delay", "0", "--concurrency", "8", "--quiet",
         ])
     finally:
         server.stop()
-    conn = sqlite3.connect(args.db)
-    print("\nlatest archived articles:")
-    for row in conn.execute(
-        "select published_at, author, title, image_count from articles "
-        "where kind = 'article' order by published_at desc limit 5"
-    ):
-        print("  {} | {} | {} | {} image(s)".format(*row))
-    total = conn.execute("select count(*) from articles where kind = 'article'").fetchone()[0]
-    print(f"{total} articles in {os.path.abspath(args.db)}")
+    if code in (2, 3):  # the crawl did not run: nothing to show
+        return code
+    archive = open_readonly(db)
+    try:
+        print("\nlatest archived articles:")
+        for row in archive.execute(
+            "select published_at, author, title, image_count from articles "
+            "where kind = 'article' order by published_at desc limit 5"
+        ):
+            print("  {} | {} | {} | {} image(s)".format(*row))
+        total = archive.execute("select count(*) from articles where kind = 'article'").fetchone()[0]
+    finally:
+        archive.close()
+    print(f"{total} articles in {os.path.abspath(db)}")
     return code
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m scraper",
-        description="Archive congdoanbackan.org.vn into SQLite and query the archive.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    crawl = sub.add_parser("crawl", help="crawl the site into the archive",
-                           description=cmd_crawl.__doc__,
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
-    crawl.add_argument("--base-url", default="https://congdoanbackan.org.vn/",
-                       help="site root or a mirror of it (default: the real site)")
-    crawl.add_argument("--db", default=DEFAULT_DB, help=f"archive file (default: {DEFAULT_DB})")
-    crawl.add_argument("--delay", type=float, default=None,
-                       help="seconds between requests (default 1, with AutoThrottle)")
-    crawl.add_argument("--concurrency", type=int, default=None,
-                       help="requests at a time per host (default 1)")
-    crawl.add_argument("--full", action="store_true",
-                       help="re-fetch every page, not only what is new")
-    crawl.add_argument("--walk", action="store_true",
-                       help="walk every listing page again, fetching only articles not yet "
-                            "archived (catches articles published or back-dated deep in a listing)")
-    crawl.add_argument("--revalidate", type=float, default=None, metavar="DAYS",
-                       help="re-check articles published in the last DAYS (ETag/If-Modified-Since)")
-    crawl.add_argument("--log-file", default=None, help="write the log here instead of stderr")
-    crawl.add_argument("--quiet", action="store_true", help="warnings and the summary only")
-    crawl.add_argument("-s", "--set", action="append", metavar="NAME=VALUE",
-                       help="any Scrapy/archiver setting, e.g. -s ARCHIVER_MAX_FAILURES=10")
-    crawl.set_defaults(func=cmd_crawl)
-
-    demo = sub.add_parser("demo", help="crawl the bundled offline mirror",
-                          description=cmd_demo.__doc__,
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
-    demo.add_argument("--db", default="data/demo.db", help="archive file (default: data/demo.db)")
-    demo.add_argument("--port", type=int, default=DEMO_PORT,
-                      help=f"mirror port (default {DEMO_PORT}; any free port if taken)")
-    demo.set_defaults(func=cmd_demo)
-
-    reparse = sub.add_parser("reparse", help="re-extract articles from stored captures",
-                             description=cmd_reparse.__doc__,
-                             formatter_class=argparse.RawDescriptionHelpFormatter)
-    reparse.add_argument("--db", default=DEFAULT_DB, help=f"archive file (default: {DEFAULT_DB})")
-    reparse.add_argument("--dry-run", action="store_true", help="report only, write nothing")
-    reparse.set_defaults(func=cmd_reparse)
-
-    from scraper.analyst import commands as analyst_commands
-
-    analyst_commands.register(sub)
-    return parser
+for _command in analyst.COMMANDS:
+    cli.add_command(_command)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return args.func(args)
+def main(argv: list[str] | None = None):
+    """`python -m scraper`: run the group; exits with the command's status."""
+    return cli.main(args=argv)

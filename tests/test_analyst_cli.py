@@ -1,10 +1,14 @@
 """The analysts' commands for real: the mirror crawled once into a SQLite file,
 then search, export, report (rendered by headless Chromium) and browse
-(Datasette in a subprocess) run against it as subprocesses."""
+(Datasette in a subprocess) run against it as subprocesses. They only read:
+the archive's bytes are the same after them, and a file that is not an
+archive of the current schema is refused and left as it was."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import sqlite3
 import json
 import re
 import shutil
@@ -22,7 +26,7 @@ from scraper.extract.text import fold
 from tests.mirror.server import MirrorServer
 from tests.mirror.site import build_site
 
-from .conftest import ROOT
+from .conftest import FIXTURES, ROOT
 from .helpers import rows
 
 COMMANDS = ["search", "export", "browse", "report"]
@@ -52,13 +56,75 @@ def test_every_command_has_help_with_an_example(command):
     assert "--db" in done.stdout
 
 
+def sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+READS = [["search", "cong doan"], ["search", "cong doan", "--json"],
+         ["export", "--format", "csv", "-o", "{out}/a.csv"],
+         ["export", "--format", "jsonl", "-o", "{out}/a.jsonl"],
+         ["report", "-o", "{out}/r.html"], ["browse"], ["search", "--rebuild"]]
+
+
+def read_commands(out):
+    return [[str(a).replace("{out}", str(out)) for a in args] for args in READS]
+
+
 def test_read_commands_refuse_a_missing_archive(tmp_path):
     missing = tmp_path / "nope.db"
-    for args in (["search", "x"], ["export", "--format", "csv", "-o", tmp_path / "x.csv"],
-                 ["report", "-o", tmp_path / "r.html"]):
+    for args in read_commands(tmp_path):
         done = cli(*args, "--db", missing)
-        assert done.returncode != 0 and "no archive at" in done.stderr
-    assert not missing.exists()
+        assert done.returncode == 2 and "no archive at" in done.stderr, args
+        assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def refused_unchanged(path, out, message):
+    """Every read command (and search --rebuild) refuses ``path`` with exit 2 and
+    one sentence, and leaves it, and its folder, as they were."""
+    before = sha256(path)
+    for args in read_commands(out):
+        done = cli(*args, "--db", path)
+        assert done.returncode == 2, (args, done.stderr)
+        assert len(done.stderr.splitlines()) == 1 and message in done.stderr, (args, done.stderr)
+    assert sha256(path) == before
+    # No lock file, nothing written. (A reader of a WAL-mode file needs its
+    # -shm and -wal beside it, as any SQLite reader does; they hold no data.)
+    assert {p.name for p in path.parent.iterdir()} <= {path.name, f"{path.name}-wal",
+                                                        f"{path.name}-shm"}
+    assert list(out.iterdir()) == []
+
+
+def test_an_sqlite_file_that_is_not_an_archive_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "db" / "notes.db"
+    path.parent.mkdir()
+    conn = sqlite3.connect(path)
+    conn.execute("create table notes (id integer primary key, text)")
+    conn.execute("insert into notes (text) values ('keep me as I am')")
+    conn.commit()
+    conn.close()
+    (tmp_path / "out").mkdir()
+    refused_unchanged(path, tmp_path / "out", "not an archive")
+
+
+def test_an_older_or_newer_archive_is_refused_by_readers(tmp_path):
+    (tmp_path / "out").mkdir()
+    older = tmp_path / "old" / "archive.db"
+    older.parent.mkdir()
+    conn = sqlite3.connect(older)
+    conn.executescript((FIXTURES / "archive_v1.sql").read_text(encoding="utf-8"))
+    conn.close()
+    refused_unchanged(older, tmp_path / "out", f"python -m scraper upgrade --db {older}")
+
+    from scraper.archive import CURRENT_VERSION, Archive
+
+    newer = tmp_path / "new" / "archive.db"
+    newer.parent.mkdir()
+    Archive(newer).close()
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {CURRENT_VERSION + 1}")
+    conn.close()
+    refused_unchanged(newer, tmp_path / "out", "newer version")
 
 
 # ------------------------------------------------------------------- search
@@ -118,6 +184,25 @@ def test_search_rebuild(db):
     done = cli("search", "--rebuild", "--db", db)
     assert done.returncode == 0 and "rebuilt" in done.stderr
     assert cli("search", "cong doan", "--db", db, "--json").stdout == before
+
+
+def test_search_rebuild_waits_for_no_one(db):
+    # --rebuild writes, so it takes the run lock: refused while a crawl holds it.
+    from scraper.archive import RunLock
+
+    before = sha256(db)
+    lock = RunLock(db).acquire()
+    try:
+        done = cli("search", "--rebuild", "--db", db)
+    finally:
+        lock.release()
+    assert done.returncode == 3 and "refusing to start" in done.stderr
+    assert sha256(db) == before
+
+
+def test_search_needs_a_query(db):
+    done = cli("search", "--db", db)
+    assert done.returncode == 2 and "give a QUERY (or --rebuild)" in done.stderr
 
 
 # ------------------------------------------------------------------- export
@@ -304,3 +389,19 @@ def test_datasette_facets_and_canned_queries(db, datasette):
     hidden = {t["name"] for t in info["tables"] if t["hidden"]}
     assert {"articles_fts", "articles_fts_map"} <= hidden
     assert {"articles_per_month", "field_coverage"} <= {v["name"] for v in info["views"]}
+
+
+def test_reading_never_changes_the_archive(db, datasette, tmp_path):
+    # The bytes of the file itself: a read-only open writes nothing to it
+    # (not even the schema and index upkeep the old writer-open did).
+    before = sha256(db)
+    for args in read_commands(tmp_path)[:-2]:  # all but browse and --rebuild
+        done = cli(*args, "--db", db)
+        assert done.returncode == 0, (args, done.stderr)
+    assert cli("search", "zzzz nothing", "--db", db).returncode == 1
+    assert cli("browse", "--print-metadata", "--db", db).returncode == 0
+    # Datasette, started by `browse`, answers from the same file.
+    assert get(datasette + "/articles.json", _search="cong doan", _size=1)["rows"]
+    assert get(datasette + "/search.json", q="doi moi", _shape="array")
+    assert get(datasette + "/articles_per_month.json", _shape="array")
+    assert sha256(db) == before

@@ -1,42 +1,28 @@
-"""CLI subcommands for analysts; `register` adds them to `python -m scraper`.
+"""The analysts' commands (search, export, browse, report), added to
+`python -m scraper` by scraper/cli.py.
 
-Each command's docstring is its --help. Commands that only read refuse a
-missing archive file instead of creating an empty one.
+Each command's docstring is its --help. They only read: the archive is
+opened read-only, so they never change its bytes, and a file that is not an
+archive of the current schema is refused in one sentence (exit 2) rather
+than given tables. `search --rebuild`, the one write, takes the run lock.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
-from pathlib import Path
 
-from . import period
+import click
 
-DEFAULT_DB = "data/archive.db"
-
-
-def _open(path: str):
-    """The archive at ``path``, schema and search index brought up to date."""
-    from scraper.archive import Archive
-
-    if not Path(path).is_file():
-        raise SystemExit(f"no archive at {path}: crawl first (python -m scraper crawl --db {path})")
-    return Archive(path)
+from scraper.cli_common import (ArchiverCommand, DbPath, LocalDate, OutputFile, check_db_path,
+                                check_output, db_option, open_readonly, take_lock)
 
 
-def _check_output(output: str, db: str) -> None:
-    """Refuse an output file that cannot be written, or that is the archive."""
-    if output == "-":
-        return
-    target = Path(output).resolve()
-    archive = Path(db).resolve()
-    if target in (archive, Path(str(archive) + "-wal"), Path(str(archive) + "-shm")):
-        raise SystemExit(f"refusing to write over the archive itself: {output}")
-    if not target.parent.is_dir():
-        raise SystemExit(f"cannot write {output}: no directory {target.parent}")
-    if target.is_dir():
-        raise SystemExit(f"cannot write {output}: it is a directory")
+def _dates(command):
+    command = click.option("--until", type=LocalDate("until"), default=None,
+                           help="up to and including this local date (YYYY, YYYY-MM or YYYY-MM-DD)")(command)
+    return click.option("--since", type=LocalDate("since"), default=None,
+                        help="from this local date on (YYYY, YYYY-MM or YYYY-MM-DD)")(command)
 
 
 def _highlighter(stream):
@@ -50,7 +36,33 @@ def _highlighter(stream):
     return lambda text: text.replace(OPEN_MARK, opening).replace(CLOSE_MARK, closing)
 
 
-def cmd_search(args) -> int:
+def _rebuild_search_index(db: str) -> int:
+    """Rebuild the full-text index: a write, so under the run lock, and only
+    on a file that already is an archive of the current schema."""
+    from scraper.archive import Archive
+
+    open_readonly(db).close()
+    lock = take_lock(db)
+    try:
+        archive = Archive(db)
+        try:
+            return archive.rebuild_search_index()
+        finally:
+            archive.close()
+    finally:
+        lock.release()
+
+
+@click.command(cls=ArchiverCommand)
+@click.argument("query", nargs=-1)
+@db_option(must_exist=True)
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
+              help="hits to show")
+@_dates
+@click.option("--json", "as_json", is_flag=True, help="print the hits as JSON")
+@click.option("--rebuild", is_flag=True,
+              help="rebuild the search index from the articles table first (takes the run lock)")
+def search(query, db, limit, since, until, as_json, rebuild):
     """Full-text search of titles and bodies, best matches first.
 
     Diacritics and case are ignored, đ included: "cong doan" finds "Công đoàn".
@@ -59,31 +71,31 @@ def cmd_search(args) -> int:
     Dates are local publication dates (GMT+07), inclusive; YYYY or YYYY-MM
     stand for the whole year or month. Exit status 1 when nothing matches.
 
+    \b
     Example: python -m scraper search "doi moi" --since 2023-06 --limit 5
              python -m scraper search --rebuild
     """
     from . import fts
 
-    archive = _open(args.db)
+    if not query and not rebuild:
+        raise click.UsageError("give a QUERY (or --rebuild)")
+    if rebuild:
+        count = _rebuild_search_index(db)
+        print(f"search index rebuilt: {count} pages indexed", file=sys.stderr)
+        if not query:
+            return 0
+    text = " ".join(query)
+    archive = open_readonly(db)
     try:
-        if args.rebuild:
-            count = fts.rebuild(archive.db)
-            print(f"search index rebuilt: {count} pages indexed", file=sys.stderr)
-            if not args.query:
-                return 0
-        if not args.query:
-            raise SystemExit("search: give a QUERY (or --rebuild)")
-        query = " ".join(args.query)
-        hits, total = fts.search(archive.db, query, limit=args.limit,
-                                 since=args.since, until=args.until)
+        hits, total = fts.search(archive, text, limit=limit, since=since, until=until)
     finally:
         archive.close()
-    if args.json:
+    if as_json:
         from .fts import CLOSE_MARK, OPEN_MARK
 
         for hit in hits:
             hit["snippet"] = hit["snippet"].replace(OPEN_MARK, "[").replace(CLOSE_MARK, "]")
-        json.dump({"query": query, "total": total, "hits": hits}, sys.stdout,
+        json.dump({"query": text, "total": total, "hits": hits}, sys.stdout,
                   ensure_ascii=False, indent=2)
         print()
         return 0
@@ -94,11 +106,21 @@ def cmd_search(args) -> int:
         print(f"{n}. {hit['title'] or '(untitled)'}\n   {meta}\n   {hit['url']}\n"
               f"   {mark(hit['snippet'])}\n")
     shown = f"{len(hits)} of {total}" if total > len(hits) else str(total)
-    print(f"{shown} match{'es' if total != 1 else ''} for {query!r}")
+    print(f"{shown} match{'es' if total != 1 else ''} for {text!r}")
     return 0 if total else 1
 
 
-def cmd_export(args) -> int:
+@click.command(cls=ArchiverCommand)
+@db_option(must_exist=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), required=True,
+              help="csv for spreadsheets, jsonl for scripts")
+@click.option("-o", "--output", type=OutputFile(), required=True, metavar="FILE",
+              help="file to write, or - for stdout")
+@_dates
+@click.option("--category", help="only this category (e.g. 'Hoạt động Công đoàn')")
+@click.option("--author", help="only this author (e.g. 'Bùi Thanh Thủy')")
+@click.option("--html", is_flag=True, help="JSON Lines: include body_html too")
+def export(db, fmt, output, since, until, category, author, html):
     """Export articles to CSV (for spreadsheets) or JSON Lines (for scripts).
 
     CSV is UTF-8 with a byte-order mark and CRLF line ends, so that Excel and
@@ -108,20 +130,20 @@ def cmd_export(args) -> int:
     BOM). Dates are local (GMT+07), inclusive; --category and --author match
     whole names, ignoring case and diacritics.
 
+    \b
     Example: python -m scraper export --format csv --since 2024 -o articles-2024.csv
              python -m scraper export --format jsonl --author "Bùi Thanh Thủy" -o -
     """
-    from . import export
+    from . import export as exporter
 
-    _check_output(args.output, args.db)
-    archive = _open(args.db)
+    check_output(output, db)
+    archive = open_readonly(db)
     try:
-        rows = export.select_articles(archive.db, since=args.since, until=args.until,
-                                      category=args.category, author=args.author,
-                                      with_html=args.html)
-        writer = export.write_csv if args.format == "csv" else export.write_jsonl
-        if args.output == "-":
-            if args.format == "csv":
+        rows = exporter.select_articles(archive, since=since, until=until, category=category,
+                                        author=author, with_html=html)
+        writer = exporter.write_csv if fmt == "csv" else exporter.write_jsonl
+        if output == "-":
+            if fmt == "csv":
                 sys.stdout.reconfigure(newline="")
             try:
                 count = writer(rows, sys.stdout)
@@ -130,108 +152,77 @@ def cmd_export(args) -> int:
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
                 return 1
         else:
-            encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
-            with open(args.output, "w", encoding=encoding, newline="") as fp:
+            encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+            with open(output, "w", encoding=encoding, newline="") as fp:
                 count = writer(rows, fp)
     finally:
         archive.close()
-    where = "stdout" if args.output == "-" else os.path.abspath(args.output)
+    where = "stdout" if output == "-" else os.path.abspath(output)
     print(f"{count} articles written to {where}", file=sys.stderr)
     return 0
 
 
-def cmd_browse(args) -> int:
+@click.command(cls=ArchiverCommand)
+@click.option("--db", type=DbPath(must_exist=False), default="data/archive.db", show_default=True,
+              help="the archive file")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="address to bind (127.0.0.1: this machine only)")
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="port")
+@click.option("--print-metadata", is_flag=True,
+              help="print the Datasette metadata JSON and exit")
+def browse(db, host, port, print_metadata):
     """Open the archive in Datasette: search, facets, views and canned queries.
 
-    Binds 127.0.0.1 unless --host says otherwise. --print-metadata prints the
-    Datasette metadata instead, to run Datasette yourself with -m.
+    Datasette reads the file read-only. Binds 127.0.0.1 unless --host says
+    otherwise. --print-metadata prints the Datasette metadata instead, to run
+    Datasette yourself with -m.
 
+    \b
     Example: python -m scraper browse --db data/archive.db --port 8001
              (then open http://127.0.0.1:8001/)
     """
-    from . import browse
+    from . import browse as browser
 
-    if args.print_metadata:
-        json.dump(browse.metadata(args.db), sys.stdout, ensure_ascii=False, indent=2)
+    if print_metadata:
+        json.dump(browser.metadata(db), sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
-    _open(args.db).close()  # views and search index in place before Datasette reads
-    print(f"Datasette on http://{args.host}:{args.port}/ (Ctrl-C stops it)", file=sys.stderr,
-          flush=True)
-    return browse.serve(args.db, host=args.host, port=args.port)
+    problem = check_db_path(db, must_exist=True)
+    if problem:
+        raise click.BadParameter(problem, param_hint="'--db'")
+    open_readonly(db).close()  # an archive of the current schema, or a refusal
+    print(f"Datasette on http://{host}:{port}/ (Ctrl-C stops it)", file=sys.stderr, flush=True)
+    return browser.serve(db, host=host, port=port)
 
 
-def cmd_report(args) -> int:
+@click.command(cls=ArchiverCommand)
+@db_option(must_exist=True)
+@click.option("-o", "--output", type=OutputFile(), default="report.html", show_default=True,
+              metavar="FILE", help="HTML file to write")
+def report(db, output):
     """Write a one-page HTML picture of the archive: articles per month (chart),
     top categories and authors, field coverage and the last crawl runs.
 
     The page is self-contained (inline CSS, SVG and script; nothing fetched),
     so it can be mailed or opened offline. Dates are local (GMT+07).
 
+    \b
     Example: python -m scraper report --db data/archive.db -o report.html
     """
-    from . import report
+    from . import report as reporter
 
-    _check_output(args.output, args.db)
-    archive = _open(args.db)
+    if output == "-":
+        raise click.BadParameter("the report is a file; give its name", param_hint="'-o'")
+    check_output(output, db)
+    archive = open_readonly(db)
     try:
-        data = report.write(archive.db, args.output)
+        data = reporter.write(archive, output)
     finally:
         archive.close()
-    print(f"report on {data['articles']} articles written to {os.path.abspath(args.output)}",
+    print(f"report on {data['articles']} articles written to {os.path.abspath(output)}",
           file=sys.stderr)
     return 0
 
 
-def _add(sub, name: str, func, help_: str) -> argparse.ArgumentParser:
-    parser = sub.add_parser(name, help=help_, description=func.__doc__,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", default=DEFAULT_DB, help=f"archive file (default: {DEFAULT_DB})")
-    parser.set_defaults(func=func)
-    return parser
-
-
-def _add_dates(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--since", type=period.since, metavar="DATE",
-                        help="from this local date on (YYYY, YYYY-MM or YYYY-MM-DD)")
-    parser.add_argument("--until", type=period.until, metavar="DATE",
-                        help="up to and including this local date (YYYY, YYYY-MM or YYYY-MM-DD)")
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
-
-
-def register(sub) -> None:
-    """Add the analyst subcommands to the argparse sub-parsers `sub`."""
-    search = _add(sub, "search", cmd_search, "full-text search, with or without diacritics")
-    search.add_argument("query", nargs="*", metavar="QUERY", help="words to look for")
-    search.add_argument("--limit", type=_positive, default=10, help="hits to show (default 10)")
-    _add_dates(search)
-    search.add_argument("--json", action="store_true", help="print the hits as JSON")
-    search.add_argument("--rebuild", action="store_true",
-                        help="rebuild the search index from the articles table first")
-
-    export = _add(sub, "export", cmd_export, "export articles as CSV or JSON Lines")
-    export.add_argument("--format", choices=["csv", "jsonl"], required=True)
-    export.add_argument("-o", "--output", required=True, metavar="FILE",
-                        help="file to write, or - for stdout")
-    _add_dates(export)
-    export.add_argument("--category", help="only this category (e.g. 'Hoạt động Công đoàn')")
-    export.add_argument("--author", help="only this author (e.g. 'Bùi Thanh Thủy')")
-    export.add_argument("--html", action="store_true",
-                        help="JSON Lines: include body_html too")
-
-    browse = _add(sub, "browse", cmd_browse, "browse the archive in Datasette")
-    browse.add_argument("--host", default="127.0.0.1",
-                        help="address to bind (default 127.0.0.1: this machine only)")
-    browse.add_argument("--port", type=int, default=8001, help="port (default 8001)")
-    browse.add_argument("--print-metadata", action="store_true",
-                        help="print the Datasette metadata JSON and exit")
-
-    report = _add(sub, "report", cmd_report, "one-page HTML report of the archive")
-    report.add_argument("-o", "--output", default="report.html", metavar="FILE",
-                        help="HTML file to write (default report.html)")
+COMMANDS = (search, export, browse, report)
