@@ -16,8 +16,9 @@ import click
 
 from scraper import __version__
 from scraper.analyst import commands as analyst
-from scraper.cli_common import (DEFAULT_DB, ArchiverGroup, FiniteFloatRange, HttpUrl, LogFile,
-                                Refused, Setting, db_option, open_readonly, take_lock)
+from scraper.cli_common import DEFAULT_DB  # noqa: F401 (the default --db, named here too)
+from scraper.cli_common import (ArchiverGroup, FiniteFloatRange, HttpUrl, LogFile, Refused, Setting,
+                                db_option, open_readonly, take_lock)
 
 DEMO_PORT = 8737  # fixed, so that re-running the demo keeps the same URLs
 # --revalidate is counted back from today: past ~700,000 days the date would
@@ -67,7 +68,7 @@ def _crawl_settings(*, db: str, delay: float | None, concurrency: int | None,
 @cli.command()
 @click.option("--base-url", type=HttpUrl(), default="https://congdoanbackan.org.vn/",
               show_default=True, help="site root, or a mirror of it")
-@db_option(must_exist=False)
+@db_option(must_exist=False, writer=True)
 @click.option("--delay", type=FiniteFloatRange(min=0), default=None, metavar="SECONDS",
               help="seconds between requests [default: 1, with AutoThrottle; 0 turns it off]")
 @click.option("--concurrency", type=click.IntRange(min=1), default=None, metavar="N",
@@ -156,7 +157,7 @@ def _print_failures(db_path: str, run_id: int, limit: int = 10) -> None:
 
 
 @cli.command()
-@db_option(must_exist=True)
+@db_option(must_exist=True, writer=True)
 @click.option("--dry-run", is_flag=True, help="report only, write nothing")
 def reparse(db, dry_run):
     """Re-extract every article from the stored WARC captures, offline.
@@ -189,7 +190,7 @@ def reparse(db, dry_run):
 
 
 @cli.command()
-@db_option(must_exist=True)
+@db_option(must_exist=True, writer=True)
 def upgrade(db):
     """Bring an archive written by an older version up to the current schema.
 
@@ -204,11 +205,12 @@ def upgrade(db):
     from scraper.archive import ArchiveUnreadable
     from scraper.archive import upgrade as run_upgrade
 
+    # Not an archive, or a newer one: refused while --db was parsed, before
+    # the lock file is made. Up to date: nothing to lock or write.
     try:
         open_readonly(db).close()
     except Refused:
-        if not _older_archive(db):
-            raise  # not an archive, or a newer one: refused before the lock file is made
+        pass
     else:
         print(f"{db} is up to date: nothing written")
         return 0
@@ -224,28 +226,6 @@ def upgrade(db):
     else:
         print(f"{db} upgraded from schema {before} to {after}")
     return 0
-
-
-def _older_archive(db: str) -> bool:
-    """Whether ``db`` is an archive of a schema older than this code's (read-only look)."""
-    import sqlite3
-    from urllib.parse import quote
-
-    from scraper.archive import CURRENT_VERSION
-
-    try:
-        conn = sqlite3.connect("file:" + quote(os.path.abspath(db)) + "?mode=ro", uri=True)
-    except sqlite3.Error:
-        return False
-    try:
-        has_articles = conn.execute("select 1 from sqlite_master "
-                                    "where type = 'table' and name = 'articles'").fetchone()
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.Error:
-        return False
-    finally:
-        conn.close()
-    return bool(has_articles) and version < CURRENT_VERSION
 
 
 def _import_mirror():
@@ -265,7 +245,7 @@ def _import_mirror():
 
 
 @cli.command()
-@db_option(must_exist=False, default="data/demo.db")
+@db_option(must_exist=False, default="data/demo.db", writer=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=DEMO_PORT, show_default=True,
               help="mirror port (any free port if taken; 0: any)")
 def demo(db, port):

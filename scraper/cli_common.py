@@ -121,20 +121,58 @@ def check_db_path(path: str, must_exist: bool = False) -> str | None:
     return None
 
 
+def writer_problem(path: str) -> str | None:
+    """For a command that writes (crawl, reparse, upgrade): a sentence when the
+    existing SQLite file at ``path`` must not be written to, else None.
+
+    Another program's database would be given the archive's tables, and an
+    archive written by newer code cannot be downgraded; both are refused
+    before any lock file is made. An older archive is fine: its writer
+    upgrades it. Read-only look; the readers' own check is open_readonly.
+    """
+    import sqlite3
+    from urllib.parse import quote
+
+    if not os.path.isfile(path) or os.path.getsize(path) == 0:
+        return None
+    try:
+        conn = sqlite3.connect("file:" + quote(os.path.abspath(path)) + "?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in conn.execute(
+                "select name from sqlite_master where type = 'table'")}
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return f"cannot read {path} as SQLite: {exc}"
+    if tables and "articles" not in tables:
+        return f"{path} is an SQLite database but not an archive (it has no articles table)"
+    from scraper.archive.migrations import CURRENT_VERSION, too_new
+
+    if version > CURRENT_VERSION:
+        return too_new(path, version)
+    return None
+
+
 class DbPath(click.ParamType):
     """An archive file: a path that can be created (crawl, demo), or an
-    existing SQLite file (everything else)."""
+    existing SQLite file (everything else). ``writer``: the command will
+    write to it, so another program's database or a newer archive is refused."""
 
     name = "PATH"
 
-    def __init__(self, must_exist: bool = False):
+    def __init__(self, must_exist: bool = False, writer: bool = False):
         self.must_exist = must_exist
+        self.writer = writer
 
     def convert(self, value, param, ctx):
-        problem = check_db_path(os.fspath(value), must_exist=self.must_exist)
+        path = os.fspath(value)
+        problem = check_db_path(path, must_exist=self.must_exist)
+        if not problem and self.writer:
+            problem = writer_problem(path)
         if problem:
             self.fail(problem, param, ctx)
-        return os.fspath(value)
+        return path
 
 
 class HttpUrl(click.ParamType):
@@ -392,6 +430,6 @@ class Setting(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-def db_option(must_exist: bool, default: str = DEFAULT_DB):
-    return click.option("--db", type=DbPath(must_exist=must_exist), default=default,
-                        show_default=True, help="the archive file")
+def db_option(must_exist: bool, default: str = DEFAULT_DB, writer: bool = False):
+    return click.option("--db", type=DbPath(must_exist=must_exist, writer=writer),
+                        default=default, show_default=True, help="the archive file")

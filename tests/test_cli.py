@@ -117,6 +117,36 @@ def test_bad_analyst_value_is_refused_before_the_archive_is_read(args, message, 
     assert sorted(p.name for p in workdir.iterdir()) == before
 
 
+@pytest.mark.parametrize("args", [["crawl"], ["reparse"], ["upgrade"], ["demo"],
+                                  ["crawl", "--concurrency", "8", "--full"]])
+@pytest.mark.parametrize("kind,message", [
+    ("other", "is an SQLite database but not an archive"),
+    ("newer", "written by a newer version of this archiver"),
+    ("garbage", "exists and is not an SQLite archive"),
+])
+def test_writers_refuse_a_file_they_must_not_write(args, kind, message, workdir):
+    # Another program's database would get the archive's tables; a newer
+    # archive cannot be downgraded. Refused before the lock file is made.
+    from scraper.archive import CURRENT_VERSION
+
+    db = workdir / "x.db"
+    if kind == "garbage":
+        db.write_bytes(b"not a database at all")
+    else:
+        conn = sqlite3.connect(db)
+        conn.execute("create table notes (x)" if kind == "other" else "create table articles (url)")
+        if kind == "newer":
+            conn.execute(f"PRAGMA user_version = {CURRENT_VERSION + 1}")
+        conn.commit()
+        conn.close()
+    before = db.read_bytes()
+    result = invoke(*args, "--db", "x.db")
+    assert result.exit_code == 2, result.stderr
+    assert len(result.stderr.splitlines()) == 1 and message in result.stderr
+    assert db.read_bytes() == before
+    assert [p.name for p in workdir.iterdir()] == ["x.db"]
+
+
 @pytest.mark.parametrize("setting,expected", [
     ("RETRY_ENABLED=False", ("RETRY_ENABLED", False)),
     ("RETRY_ENABLED=1", ("RETRY_ENABLED", True)),
