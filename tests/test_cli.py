@@ -333,11 +333,16 @@ def test_upgrade_refuses_what_is_not_an_archive(tmp_path):
 
 
 # ------------------------------------------------------------ demo
-def test_demo_serves_crawls_and_shows_rows_from_any_folder(tmp_path):
-    # The installed script, run outside the clone: the demo finds the mirror
-    # in the repository's tests/ beside the package.
+@pytest.mark.parametrize("how", ["python -m scraper, in the clone (make demo)",
+                                 "the installed script, in another folder"])
+def test_demo_serves_crawls_and_shows_rows(how, tmp_path):
+    # Outside the clone, the demo finds the mirror in the repository's tests/
+    # beside the package.
     db = tmp_path / "demo.db"
-    out = run("demo", "--db", db, "--port", "0", cwd=tmp_path, executable=SCRIPT, timeout=300)
+    if how.startswith("python"):
+        out = run("demo", "--db", db, "--port", "0", timeout=300)
+    else:
+        out = run("demo", "--db", db, "--port", "0", cwd=tmp_path, executable=SCRIPT, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "mirror serving http://127.0.0.1:" in out.stdout
     assert "latest archived articles:" in out.stdout and "60 articles in" in out.stdout
