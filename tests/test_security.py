@@ -112,21 +112,27 @@ def under_data(path) -> bool:
     return Path(ROOT, path).resolve().is_relative_to((ROOT / "data").resolve())
 
 
+def _defaults(command: str) -> dict:
+    """The declared defaults of a command's options, as click parses them."""
+    from scraper.cli import cli
+
+    return {p.name: p.default for p in cli.commands[command].params}
+
+
 def test_default_paths_are_under_data():
     from scraper.capture import warc_dir_for
-    from scraper.cli import DEFAULT_DB, build_parser
+    from scraper.cli import DEFAULT_DB
 
     assert under_data(DEFAULT_DB)
     assert under_data(crawl_settings().get("ARCHIVE_DB"))
-    args = build_parser().parse_args(["crawl"])
-    assert under_data(args.db)
-    assert under_data(build_parser().parse_args(["demo"]).db)
+    assert under_data(_defaults("crawl")["db"])
+    assert under_data(_defaults("demo")["db"])
     assert under_data(warc_dir_for(DEFAULT_DB))
 
 
 # Interpolating a constant identifier (a table name) is fine; a value is not.
 # Each allowed name below was read at its use: constants or identifiers only
-# (analyst/views.py: i, name, test come from the constant COVERED_FIELDS).
+# (archive/views.py: i, name, test come from the constant COVERED_FIELDS).
 _FSTRING_SQL = re.compile(r"""\.(execute|executemany|executescript|query)\(\s*f["']""")
 _SQL_PLACEHOLDERS = re.compile(r"\{([^}]*)\}")
 _ALLOWED = re.compile(r"^[A-Z_]+$|^(table|name|base|weights|i|test|' AND '\.join\(where\))$")
@@ -161,8 +167,6 @@ def test_mirror_binds_loopback_by_default():
 
 def test_datasette_binds_loopback_by_default():
     from scraper.analyst import browse
-    from scraper.cli import build_parser
 
     assert inspect.signature(browse.serve).parameters["host"].default == "127.0.0.1"
-    args = build_parser().parse_args(["browse"])
-    assert args.host == "127.0.0.1"
+    assert _defaults("browse")["host"] == "127.0.0.1"
