@@ -22,7 +22,8 @@ from scraper.cli_common import (ArchiverGroup, FiniteFloatRange, HttpUrl, LogFil
 
 DEMO_PORT = 8737  # fixed, so that re-running the demo keeps the same URLs
 # --revalidate is counted back from today: past ~700,000 days the date would
-# fall before year 1. A century covers any site.
+# fall before year 1. A century covers any site, so larger values are taken
+# as a century (cron lines such as --revalidate 100000 mean "everything").
 MAX_REVALIDATE_DAYS = 36500
 
 
@@ -77,7 +78,8 @@ def _crawl_settings(*, db: str, delay: float | None, concurrency: int | None,
 @click.option("--walk", is_flag=True,
               help="walk every listing page again, fetching only articles not yet archived "
                    "(catches articles published or back-dated deep in a listing)")
-@click.option("--revalidate", type=FiniteFloatRange(min=0, max=MAX_REVALIDATE_DAYS), default=None,
+@click.option("--revalidate", type=FiniteFloatRange(min=0, ceiling=MAX_REVALIDATE_DAYS),
+              default=None,
               metavar="DAYS",
               help="re-check articles published in the last DAYS (ETag/If-Modified-Since)")
 @click.option("--log-file", type=LogFile(), default=None,

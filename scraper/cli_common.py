@@ -240,13 +240,18 @@ def check_output(output: str, db: str) -> None:
 
 # ------------------------------------------------------------------ numbers
 class FiniteFloatRange(click.FloatRange):
-    """FloatRange that also refuses nan and inf (nan passes every comparison)."""
+    """FloatRange that also refuses nan and inf (nan passes every comparison).
+    `ceiling` lowers larger values to it instead of refusing them."""
+
+    def __init__(self, *args, ceiling: float | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ceiling = ceiling
 
     def convert(self, value, param, ctx):
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number", param, ctx)
-        return number
+        return number if self.ceiling is None else min(number, self.ceiling)
 
 
 class LocalDate(click.ParamType):
