@@ -226,16 +226,3 @@ def looks_binary(body: bytes) -> bool:
         return True
     controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D))
     return controls > len(sample) // 20
-
-
-def prefers_utf8(body: bytes, declared: str | None) -> bool:
-    """True when a non-UTF-8 charset is declared but the bytes are non-ASCII
-    and decode strictly as UTF-8: legacy text (windows-1258, latin-1) almost
-    never does, so the declaration is the lie."""
-    if not declared or declared.lower().replace("_", "-") in ("utf-8", "utf8") or body.isascii():
-        return False
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True

@@ -18,7 +18,8 @@ import psutil
 import pytest
 from scrapy.http import HtmlResponse
 
-from scraper.middlewares import looks_binary, prefers_utf8, retry_after_seconds
+from scraper.encoding import prefers_utf8
+from scraper.middlewares import looks_binary, retry_after_seconds
 from tests.mirror.faults import FaultConfig, cp1258_bytes, judge
 from tests.mirror.server import MirrorServer
 from tests.mirror.site import build_site
