@@ -165,13 +165,21 @@ def test_search_json_fields_and_date_bounds(db):
                                                           reverse=True)
 
 
-@pytest.mark.parametrize("query", ['"cong doan', "cong-doan", "(doan", "to chuc: cong doan)",
-                                   "NEAR(a b)", "-", "*", "AND OR NOT"])
-def test_search_never_crashes_on_fts_syntax(db, query):
+@pytest.mark.parametrize("query", ["cong-doan", "to chuc: cong doan", "NEAR(a b)", "cong+doan*", "a:b"])
+def test_search_takes_punctuation_as_text(db, query):
     done = cli("search", query, "--db", db)
     assert done.returncode in (0, 1), done.stderr
     assert "Traceback" not in done.stderr
     assert "match" in done.stdout.splitlines()[-1]
+
+
+@pytest.mark.parametrize("query", ['"cong doan', "(doan", "to chuc: cong doan)", "AND OR NOT",
+                                   "-", "*"])
+def test_search_refuses_a_malformed_query_in_one_line(db, query):
+    done = cli("search", query, "--db", db)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("python -m scraper search: bad query: ")
+    assert len(done.stderr.splitlines()) == 1
 
 
 def test_search_rejects_bad_dates(db):

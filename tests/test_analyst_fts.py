@@ -80,26 +80,55 @@ def test_fold_keeps_offsets_and_agrees_with_extract_fold():
 @pytest.mark.parametrize("query, expected", [
     ("cong doan", '{title_folded body_folded} : ("cong" AND "doan")'),
     ("Công   ĐOÀN", '{title_folded body_folded} : ("cong" AND "doan")'),
+    ("thi AND dua", '{title_folded body_folded} : ("thi" AND "dua")'),
     ('"thi dua" yeu', '{title_folded body_folded} : ("thi dua" AND "yeu")'),
     ("COVID-19", '{title_folded body_folded} : ("covid 19")'),
     ("thi*", '{title_folded body_folded} : ("thi"*)'),
-    ('a OR b NOT c', '{title_folded body_folded} : ("a" AND "or" AND "b" AND "not" AND "c")'),
+    ('"thi du"*', '{title_folded body_folded} : ("thi du"*)'),
+    ("thi OR dua", '{title_folded body_folded} : ("thi" OR "dua")'),
+    ("cong NOT doan", '{title_folded body_folded} : ("cong" NOT "doan")'),
+    ("a OR b NOT c", '{title_folded body_folded} : ("a" OR ("b" NOT "c"))'),
+    ("a b OR c", '{title_folded body_folded} : (("a" AND "b") OR "c")'),
+    ("(a OR b) c", '{title_folded body_folded} : (("a" OR "b") AND "c")'),
+    ("and or not", '{title_folded body_folded} : ("and" AND "or" AND "not")'),  # lower case: words
     ("title:x", '{title_folded body_folded} : ("title x")'),
-    ("", None), ("  ", None), ('"', None), ("-*-():^", None),
+    ("NEAR(cong doan)", '{title_folded body_folded} : ("near" AND ("cong" AND "doan"))'),
+    ("", None), ("  ", None), ("-*-:^", None), ('""', None),
 ])
 def test_match_expression(query, expected):
     assert fts.match_expression(query) == expected
 
 
-@pytest.mark.parametrize("query", [
-    '"', '""', '"cong', "cong\"doan", "(", ")", "cong)", "(doan", "a:b", "title:cong",
-    "-cong", "cong-", "-", "*", "cong*doan", "NEAR(cong doan)", "AND", "OR OR", "NOT",
-    "^cong", "cong + doan", "'", "`", "\\", "{title}", "[x]", "%", "_", "c\x00d",
-    "đ", "Đ", "🙂", "cong doan " * 50,
+@pytest.mark.parametrize("query, error", [
+    ('"', "a quote is not closed"), ('"cong', "a quote is not closed"),
+    ('cong"doan', "a quote is not closed"),
+    ("(", "a ( is not closed"), ("(doan", "a ( is not closed"), (")", "a ) has no ("),
+    ("cong)", "a ) has no ("), ("()", "empty parentheses"),
+    ("AND", "AND needs a word on each side"), ("OR OR", "OR needs a word on each side"),
+    ("NOT", "NOT needs a word on each side"), ("NOT cong", "NOT needs a word on each side"),
+    ("cong OR", "OR at the end needs a word after it"), ("cong AND OR doan", "OR needs a word"),
 ])
-def test_any_input_is_safe(archive, query):
-    hits, total = fts.search(archive.db, query)
-    assert total >= len(hits) >= 0
+def test_malformed_queries_say_why_in_one_line(archive, query, error):
+    with pytest.raises(fts.QueryError) as caught:
+        fts.parse(query)
+    assert error in str(caught.value) and "\n" not in str(caught.value)
+    with pytest.raises(fts.QueryError):  # search says the same, and SQLite is never asked
+        fts.search(archive.db, query)
+
+
+@pytest.mark.parametrize("query", [
+    "a:b", "title:cong", "-cong", "cong-", "cong*doan", "NEAR(cong doan)",
+    "^cong", "cong + doan", "'", "`", "\\", "{title}", "[x]", "%", "_", "c\x00d",
+    "đ", "Đ", "🙂", "cong doan " * 50, "cong OR " * 60 + "doan", "a NOT " * 40 + "b",
+    "(" * 30 + "cong" + ")" * 30,
+])
+def test_any_input_is_searched_or_refused_in_one_sentence(archive, query):
+    try:
+        hits, total = fts.search(archive.db, query)
+    except fts.QueryError as err:
+        assert "\n" not in str(err)
+    else:
+        assert total >= len(hits) >= 0
 
 
 # ------------------------------------------------------------------- search

@@ -11,8 +11,11 @@ import os
 import tempfile
 from pathlib import Path
 
+from . import fts
 from .fts import FTS_TABLE, MAP_TABLE
 from .views import COVERED_FIELDS
+
+PLUGINS = Path(__file__).resolve().parent / "datasette_plugins"  # the search's SQL functions
 
 ARTICLE_COLUMNS = {
     "url": "Canonical URL of the article: the key of every table",
@@ -114,13 +117,16 @@ QUERIES = {
     },
     "search": {
         "title": "Search articles",
-        "description": "Full-text search over titles and bodies, with or without diacritics, "
-                       "best matches first",
-        "sql": f"select a.published_date, a.title, a.category, a.author,\n"
-               f"  snippet({FTS_TABLE}, 1, '»', '«', '…', 24) as snippet, a.url\n"
-               f"from {FTS_TABLE} f join articles a on a.rowid = f.rowid\n"
-               f"where :q != '' and {FTS_TABLE} match escape_fts(:q)\n"
-               f"order by f.rank limit 100",
+        "description": "Full-text search as `python -m scraper search` does it: case and marks "
+                       "ignored (đ too); words typed with marks rank their exact form first; "
+                       "AND (implied), OR, NOT, \"phrases\", prefix*, (groups). "
+                       "exact: any text keeps only articles holding the marked words as typed.",
+        "sql": fts.search_sql(
+            "a.published_date, a.title, a.category, a.author, "
+            f"archive_snippet(f.body_text, highlight({FTS_TABLE}, 3, char(2), char(3))) "
+            "AS snippet, a.url",
+            [f"(:exact = '' OR {fts.EXACT_WHERE})"], limit=False) + " LIMIT 100",
+        "params": ["q", "exact"],
     },
 }
 
@@ -146,6 +152,7 @@ def serve(db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8001,
         meta.write_text(json.dumps(metadata(db_path), ensure_ascii=False, indent=2),
                         encoding="utf-8")
         args = ["serve", os.fspath(db_path), "--metadata", os.fspath(meta),
+                "--plugins-dir", os.fspath(PLUGINS),
                 "--host", host, "--port", str(port),
                 "--setting", "sql_time_limit_ms", "5000", *(extra or [])]
         try:

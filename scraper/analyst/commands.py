@@ -14,8 +14,9 @@ import sys
 
 import click
 
-from scraper.cli_common import (ArchiverCommand, DbPath, LocalDate, OutputFile, check_db_path,
-                                check_output, db_option, open_readonly, take_lock)
+from scraper.cli_common import (ArchiverCommand, DbPath, LocalDate, OutputFile, Refused,
+                                check_db_path, check_output, db_option, open_readonly,
+                                take_lock)
 
 
 def _dates(command):
@@ -53,43 +54,87 @@ def _rebuild_search_index(db: str) -> int:
         lock.release()
 
 
+def _quiet_pipe(command):
+    """A reader closing the pipe early (`search ... | head -1`) ends the
+    command quietly with the status it had set (ctx.meta["status"], else 0),
+    instead of a BrokenPipeError traceback."""
+    import functools
+
+    @functools.wraps(command)
+    def wrapped(*args, **kwargs):
+        try:
+            status = command(*args, **kwargs)
+            sys.stdout.flush()
+            return status
+        except BrokenPipeError:
+            # Python flushes stdout again at exit: point it at nothing first.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return click.get_current_context().meta.get("status", 0)
+    return wrapped
+
+
+def _query_error(err) -> Refused:
+    return Refused(f"bad query: {err}")
+
+
 @click.command(cls=ArchiverCommand)
 @click.argument("query", nargs=-1)
 @db_option(must_exist=True)
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
               help="hits to show")
 @_dates
+@click.option("--exact", is_flag=True,
+              help="words typed with marks must occur with those marks (Đảng: not đang, đáng)")
 @click.option("--json", "as_json", is_flag=True, help="print the hits as JSON")
 @click.option("--rebuild", is_flag=True,
               help="rebuild the search index from the articles table first (takes the run lock)")
-def search(query, db, limit, since, until, as_json, rebuild):
+@_quiet_pipe
+def search(query, db, limit, since, until, exact, as_json, rebuild):
     """Full-text search of titles and bodies, best matches first.
 
-    Diacritics and case are ignored, đ included: "cong doan" finds "Công đoàn".
-    Words must all occur; "quoted words" must occur together; a trailing *
-    matches a prefix (thi*). Other punctuation is taken as plain text.
-    Dates are local publication dates (GMT+07), inclusive; YYYY or YYYY-MM
-    stand for the whole year or month. Exit status 1 when nothing matches.
+    Case and marks are ignored, đ included: "cong doan" finds "Công đoàn".
+    Words typed with marks also ask for them: "Đảng" finds đang and đáng
+    too, but articles holding "Đảng" come first (--exact keeps only those).
+    Words must all occur (AND is implied); a OR b: either; a NOT b: a
+    without b; "quoted words" side by side; thi* a prefix; (a OR b) c
+    groups. Operators are in capitals. Ranking: exact marks, then bm25 with
+    titles weighted, then the newest. Dates are local (GMT+07), inclusive;
+    YYYY or YYYY-MM stand for the whole year or month.
+
+    Exit status: 0 hits found, 1 no hits, 2 bad query, option or archive.
 
     \b
     Example: python -m scraper search "doi moi" --since 2023-06 --limit 5
+             python -m scraper search 'thi OR dua' --json
+             python -m scraper search Đảng --exact
              python -m scraper search --rebuild
     """
     from . import fts
 
     if not query and not rebuild:
         raise click.UsageError("give a QUERY (or --rebuild)")
+    text = " ".join(query)
+    if query:
+        try:
+            if fts.match_expression(text) is None:
+                raise fts.QueryError("nothing to search for: type a word")
+        except fts.QueryError as err:
+            raise _query_error(err) from None
     if rebuild:
         count = _rebuild_search_index(db)
         print(f"search index rebuilt: {count} pages indexed", file=sys.stderr)
         if not query:
             return 0
-    text = " ".join(query)
     archive = open_readonly(db)
     try:
-        hits, total = fts.search(archive, text, limit=limit, since=since, until=until)
+        hits, total = fts.search(archive, text, limit=limit, since=since, until=until,
+                                 exact=exact)
+    except fts.QueryError as err:
+        raise _query_error(err) from None
     finally:
         archive.close()
+    status = 0 if total else 1
+    click.get_current_context().meta["status"] = status
     if as_json:
         from .fts import CLOSE_MARK, OPEN_MARK
 
@@ -98,7 +143,7 @@ def search(query, db, limit, since, until, as_json, rebuild):
         json.dump({"query": text, "total": total, "hits": hits}, sys.stdout,
                   ensure_ascii=False, indent=2)
         print()
-        return 0
+        return status
     mark = _highlighter(sys.stdout)
     for n, hit in enumerate(hits, 1):
         meta = " · ".join(v for v in (hit["published_date"] or "undated", hit["category"],
@@ -107,7 +152,7 @@ def search(query, db, limit, since, until, as_json, rebuild):
               f"   {mark(hit['snippet'])}\n")
     shown = f"{len(hits)} of {total}" if total > len(hits) else str(total)
     print(f"{shown} match{'es' if total != 1 else ''} for {text!r}")
-    return 0 if total else 1
+    return status
 
 
 @click.command(cls=ArchiverCommand)

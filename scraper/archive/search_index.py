@@ -12,9 +12,12 @@ article is indexed twice in one FTS5 table::
 for one character (see ``fold``), so that a hit in the folded column can be
 mapped back onto the original text for highlighting. The analysts' queries
 (scraper.analyst.fts) fold the user's words and search only the folded
-columns; other clients (sqlite3, Datasette) need no custom function: "cong
-doan" matches the folded columns and "Công đoàn" the original ones, since a
-row matches when each term is found in any column.
+columns; other clients (sqlite3, sqlite-utils, Datasette's ``_search``) need
+no custom function: "cong doan" matches the folded columns, since a row
+matches when each term is found in any column. What they cannot do is fold
+the words they are given: "Đảng" reaches only the original columns, where
+the tokenizer keeps đ, so it finds đang/đáng/Đảng but not "dang" typed
+without marks. Typed without marks, their words find what the CLI finds.
 
 The FTS rowid is ``articles.rowid`` so that ``rowid in (select rowid from
 articles_fts where articles_fts match ...)`` works, which is what Datasette
@@ -23,7 +26,8 @@ hash that were indexed: ``sync`` compares it with ``articles`` and repairs
 whatever was written behind the archive's back (VACUUM may renumber rowids, a
 script may insert rows). It runs once in migration step 3, and on demand
 (``Archive.sync_search_index``, ``python -m scraper search --rebuild``), not
-on every open.
+on every open. Migration step "search index found by tools" re-creates
+the table of older archives with the comment of FTS_SQL.
 """
 from __future__ import annotations
 
@@ -31,8 +35,14 @@ import unicodedata
 
 FTS_TABLE = "articles_fts"
 MAP_TABLE = "articles_fts_map"  # the name starts with articles_fts: Datasette hides it
+# The comment names the table the index is for in the words that sqlite-utils
+# (`sqlite-utils search`, Table.search) and Datasette (`_search` with no
+# metadata) look for in sqlite_master, `content="articles"`; SQLite skips it,
+# so the table keeps its own copy of the text (an external-content table
+# could not hold the folded columns, which articles does not have).
+FOR_TOOLS = '/* for tools: content="articles", rowid = articles.rowid */'
 FTS_SQL = (
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({FOR_TOOLS} "
     "title, body_text, title_folded, body_folded, "
     "tokenize = 'unicode61 remove_diacritics 2')"
 )
@@ -167,3 +177,10 @@ def rebuild(db) -> int:
         index(db, url)
     db.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")
     return len(urls)
+
+
+def for_tools(db) -> None:
+    """Migration step: the index re-created where its SQL is older than
+    FTS_SQL (no comment for the tools), and filled."""
+    create(db)
+    sync(db)
