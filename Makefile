@@ -74,6 +74,15 @@ eval: setup
 bench-extract: setup
 	$(PY) bench/bench_extract.py
 
+# Ours and trafilatura on real pages from the wild (trafilatura's labelled
+# evaluation set): page kind, title, author, day, body, ms per page.
+# BENCH_REAL: a bare git dir (the library's fetch), a clone, its tests/ folder,
+# or tests/fixtures/real (the committed subset). Exit 2, saying how to get it, when missing.
+BENCH_REAL ?= /work/.mirror/adbar+trafilatura/repo
+.PHONY: bench-real
+bench-real: setup
+	$(PY) bench/bench_real.py $(BENCH_REAL)
+
 # Requests, seconds and peak memory: full crawl vs nightly run, 2,000 articles.
 bench-nightly: setup
 	$(PY) bench/bench_nightly.py

@@ -17,7 +17,6 @@ import statistics
 import sys
 import time
 import traceback
-import types
 from pathlib import Path
 from typing import Any, Callable
 
@@ -50,34 +49,12 @@ def load_ours() -> tuple[Callable[[bytes, str], Any] | None, str | None]:
 
 
 def load_trafilatura() -> tuple[Any, str | None]:
-    """Import trafilatura; work around a missing lxml.html.clean if needed.
+    """trafilatura, imported as it is installed: lxml >= 5.2 moved
+    lxml.html.clean (which justext imports) into the lxml_html_clean package,
+    pinned in requirements.txt."""
+    import trafilatura
 
-    lxml >= 5.2 moved lxml.html.clean into the separate lxml_html_clean
-    package, which this venv does not have. justext imports its Cleaner at
-    module level but only uses it in justext's own preprocessor, which
-    trafilatura never calls, so a stand-in module that fails on use keeps
-    trafilatura's behaviour intact.
-    """
-    note = None
-    try:
-        import trafilatura
-    except ImportError as exc:
-        if "lxml.html.clean" not in str(exc) and "lxml_html_clean" not in str(exc):
-            raise
-        for mod in [m for m in sys.modules if m.startswith(("trafilatura", "justext"))]:
-            del sys.modules[mod]
-        stub = types.ModuleType("lxml.html.clean")
-
-        class Cleaner:  # noqa: D401 - stand-in
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                raise RuntimeError("lxml_html_clean is not installed (bench stand-in)")
-
-        stub.Cleaner = Cleaner
-        sys.modules["lxml.html.clean"] = stub
-        import trafilatura
-
-        note = "lxml_html_clean is missing: trafilatura imported with a stand-in lxml.html.clean (unused by it)"
-    return trafilatura, note
+    return trafilatura, None
 
 
 def trafilatura_article(trafilatura: Any, html: bytes, url: str) -> Article:

@@ -46,7 +46,9 @@ CHROME_RE = re.compile(
 ARTICLE_PART_RE = re.compile(
     r"(^|[\s_\-])(date|time|dateline|published|pubdate)($|[\s_\-])|"
     r"(page|entry|article|post|news|detail|content|item|story|date|time)[-_]?(header|footer|meta|title)|"
-    r"(header|footer)[-_]?(title|detail|article|post|news|entry|info|meta)", re.I)
+    r"(header|footer)[-_]?(title|detail|article|post|news|entry|info|meta)|"
+    # WordPress's post wrapper: its "tag-<slug>" classes name the post's tags.
+    r"(^|\s)(hentry|type-post|type-page)($|\s)", re.I)
 # lxml refuses str input that carries an XML encoding declaration.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 EMPTY_PAGE = "<html><body></body></html>"
@@ -148,10 +150,14 @@ class PageDoc:
                 continue
             names = (node.get("class") or "") + " " + (node.get("id") or "")
             if tag in CHROME_TAGS:
-                # <header>/<footer> of an <article> hold its title, date, byline.
-                if not (tag in ("header", "footer") and _inside_article(node)):
+                # <header>/<footer> of an <article> hold its title, date, byline;
+                # a "header" holding most of the page's text wraps the page.
+                if not (tag in ("header", "footer") and _inside_article(node)) and not (
+                        tag != "nav" and self.sizes.get(node, 0) >= WRAPPER_SHARE * self.total):
                     result = True
                     break
+            elif tag in ("article", "main"):
+                pass  # an <article>'s classes describe the post (WordPress's "tag-<slug>"), not chrome
             elif (CHROME_RE.search(names) and not ARTICLE_PART_RE.search(names)
                   and self.sizes.get(node, 0) < WRAPPER_SHARE * self.total):
                 # A class name is a hint, not proof: an element holding most of

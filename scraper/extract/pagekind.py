@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..items import Article
 from .anchors import Anchors, find_anchors
@@ -25,7 +25,8 @@ from .title import SITE_SUFFIX, extract_category, extract_description, find_head
 from .tuning import (ERROR_PAGE_MAX_BODY, ERROR_PAGE_MAX_TEXT, HEADLINE_MIN_CHARS, HEADLINE_SHARE,
                      INFO_BOX_MAX_CHARS, MAX_LINK_DENSITY, MIN_ARTICLE_CHARS, MIN_DATED_TEASERS,
                      MIN_HEADLINES, MIN_NOTICE_CHARS, MIN_PAGE_CHARS, MIN_UNDATED_HEADLINES,
-                     TEASER_LINK_SHARE, UNDATED_HEADLINE_SHARE)
+                     RUNNING_TEXT_BLOCK_CHARS, RUNNING_TEXT_MIN_CHARS, TEASER_LINK_SHARE,
+                     UNDATED_HEADLINE_SHARE)
 
 # "404" alone, not inside a document number ("Công văn 1404/LĐLĐ", "404/QĐ").
 NOTFOUND_RE = re.compile(r"không tìm thấy|khong tim thay|not found|(?<![\w/])404(?![\w/])|trang không tồn tại|bài viết không tồn tại", re.I)
@@ -110,9 +111,19 @@ def _is_headline_list(doc: PageDoc, container, start, end, text_chars: int,
     return len(headlines) >= MIN_UNDATED_HEADLINES and chars >= UNDATED_HEADLINE_SHARE * text_chars
 
 
-def _article(doc: PageDoc, anchors: Anchors) -> Article | None:
+def _running_text(blocks) -> bool:
+    """The body is one long stretch of prose: a paragraph of running text and
+    enough link-free text in all. Teasers are short and headline links are not
+    plain text, so a listing never reads this way."""
+    plain = [len(b.text) - b.link_chars for b in blocks]
+    return bool(plain) and max(plain) >= RUNNING_TEXT_BLOCK_CHARS and sum(plain) >= RUNNING_TEXT_MIN_CHARS
+
+
+def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False) -> Article | None:
+    """The article after the anchors; `from_top`: the second reading, from the
+    top of the page, of a page the first reading found no article on."""
     date_pos = anchors.date_pos if anchors.date_near else None
-    start = max(p for p in (anchors.title_pos, date_pos, -1) if p is not None)
+    start = -1 if from_top else max(p for p in (anchors.title_pos, date_pos, -1) if p is not None)
     container = find_body_container(doc, start)
     if container is None:
         return None
@@ -131,6 +142,8 @@ def _article(doc: PageDoc, anchors: Anchors) -> Article | None:
     text_chars = sum(len(b.text) for b in blocks)
     link_chars = sum(b.link_chars for b in blocks)
     if not blocks or link_chars > MAX_LINK_DENSITY * text_chars:
+        return None
+    if from_top and not _running_text(blocks):
         return None
     if _is_headline_list(doc, container, start, end, text_chars, strict=anchors.date is not None):
         return None
@@ -183,7 +196,16 @@ def read_article(doc: PageDoc) -> tuple[Article | None, PageDoc]:
     headline = find_headline(doc)
     if headline.wrapper is not None:
         doc = doc.protecting(headline.wrapper)
-    return _article(doc, find_anchors(doc, headline)), doc
+    anchors = find_anchors(doc, headline)
+    article = _article(doc, anchors)
+    if article is None:
+        # Markup the anchors misread (a title or date found after the text,
+        # the text inside wrappers classed like chrome): a page whose main
+        # content is running text is still archived, never taken for a listing.
+        if not anchors.title:
+            anchors = replace(anchors, title=structured_title(doc) or listing_title(doc))
+        article = _article(doc, anchors, from_top=True)
+    return article, doc
 
 
 def claims_article(doc: PageDoc) -> bool:

@@ -148,3 +148,8 @@ TEASER_LINK_SHARE = 0.6
 ERROR_PAGE_MAX_BODY = 400
 # A page with no article whose whole text is shorter than this and says so is an error page; pagekinds (5dee809).
 ERROR_PAGE_MAX_TEXT = 600
+# A page the anchored reading finds no article on is read again from its top, and archived when its body
+# has a link-free paragraph this long ...; set on trafilatura's evaluation pages (bench/bench_real.py).
+RUNNING_TEXT_BLOCK_CHARS = 400
+# ... and this much link-free text in all (same pages); no committed corpus changed kind with them.
+RUNNING_TEXT_MIN_CHARS = 1000
