@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -62,22 +63,32 @@ def main() -> int:
                    "--delay", "0", "--concurrency", str(args.concurrency), "--quiet", *extra]
             seconds, peak, status = measure(cmd)
             with urllib.request.urlopen(server.url + "__mirror/stats") as r:
-                requests = json.load(r)["total"]
+                by_path = json.load(r)["by_path"]
+            requests = sum(by_path.values())
+            with urllib.request.urlopen(server.url + "__mirror/manifest.json") as r:
+                files = {urllib.parse.urlsplit(u) for u in json.load(r)["files"]}
+            # What the article files (photos, attachments) add to the run.
+            file_paths = {p.path + (f"?{p.query}" if p.query else "") for p in files}
+            file_requests = sum(n for path, n in by_path.items() if path in file_paths)
             import sqlite3
             conn = sqlite3.connect(db)
-            run = conn.execute("select mode, articles_new, articles_unchanged from crawl_runs "
+            run = conn.execute("select id, mode, articles_new, articles_unchanged from crawl_runs "
                                "order by id desc limit 1").fetchone()
+            file_bytes = conn.execute("select coalesce(sum(size), 0) from media_files where run_id = ?",
+                                      [run[0]]).fetchone()[0]
             conn.close()
-            rows.append((label, run[0], requests, seconds, peak, run[1], status))
+            rows.append((label, run[1], requests, seconds, peak, run[2], status, file_requests, file_bytes))
 
         crawl("first crawl")
         post(server.url + f"__mirror/publish?n={args.new}")
         crawl(f"nightly, {args.new} new")
         crawl("peer: --full re-crawl", "--full")
     print(f"mirror: {args.articles} articles, concurrency {args.concurrency}, delay 0, archive {db}")
-    print(f"{'run':<24}{'mode':<13}{'requests':>9}{'seconds':>9}{'peak MB':>9}{'new':>6}{'exit':>6}")
-    for label, mode, requests, seconds, peak, new, status in rows:
-        print(f"{label:<24}{mode:<13}{requests:>9}{seconds:>9.1f}{peak:>9.0f}{new:>6}{status:>6}")
+    print(f"{'run':<24}{'mode':<13}{'requests':>9}{'seconds':>9}{'peak MB':>9}{'new':>6}{'exit':>6}"
+          f"{'file reqs':>10}{'file KB':>9}")
+    for label, mode, requests, seconds, peak, new, status, file_requests, file_bytes in rows:
+        print(f"{label:<24}{mode:<13}{requests:>9}{seconds:>9.1f}{peak:>9.0f}{new:>6}{status:>6}"
+              f"{file_requests:>10}{file_bytes / 1024:>9.0f}")
     full, nightly = rows[0], rows[1]
     print(f"nightly / first crawl: {nightly[2] / full[2]:.1%} of the requests, "
           f"{nightly[3] / full[3]:.1%} of the time")

@@ -25,6 +25,13 @@ from datetime import datetime, timedelta
 # Replaced by http://127.0.0.1:PORT when a page is served.
 ORIGIN_MARK = "@@ORIGIN@@"
 
+# File traps (issue 11), linked from hand-written articles below; site.py serves them.
+SOFT_404_PHOTO = "upload/images/nam-2023/thang-12.2023/anh-hoi-nghi-da-xoa.jpg"  # 200 + an HTML page
+OVERSIZED_FILE = "upload/files/nam-2024/thang-4/ho-so-scan-toan-bo.pdf"  # over the per-file cap
+EXTENSIONLESS_DOC = "tai-ve?id=ke-hoach-12-kh-ldld"  # a download script, no extension: a PDF behind it
+# The conference photo again, as a width variant from another article: the same bytes.
+WIDTH_VARIANT_PHOTO = "upload/images/nam-2023/thang-12.2023/khen-thuong-tap-the.jpg?w=800"
+
 SITE_NAME = "LIÊN ĐOÀN LAO ĐỘNG TỈNH BẮC KẠN"
 SITE_HOST = "congdoanbackan.org.vn"
 
@@ -148,6 +155,8 @@ HANDWRITTEN = [
                 "Kế hoạch số 12/KH-LĐLĐ ngày 08/4/2024",
                 lead="Toàn văn kế hoạch: ",
             ),
+            Attach(EXTENSIONLESS_DOC, "Tải về kế hoạch (bản Word chuyển PDF)", kind="file", lead="Bản gửi các đơn vị: "),
+            Attach(OVERSIZED_FILE, "Hồ sơ kèm theo (bản quét)", lead="Hồ sơ: "),
             "Các cấp công đoàn phối hợp với người sử dụng lao động tổ chức đối thoại, thương lượng tập thể, thăm hỏi, tặng quà đoàn viên; tổ chức các hoạt động văn hóa, thể thao, khám sức khỏe miễn phí cho người lao động tại các doanh nghiệp.",
             "LĐLĐ tỉnh đề nghị các công đoàn cấp trên trực tiếp cơ sở báo cáo kết quả tổ chức Tháng Công nhân về Ban Tổ chức trước ngày 10/6/2024 để tổng hợp.",
         ],
@@ -241,6 +250,7 @@ HANDWRITTEN = [
             ),
             "Năm 2023, các cấp công đoàn trong tỉnh đã phát triển mới hơn 1.200 đoàn viên, thành lập 12 công đoàn cơ sở; tổ chức thành công đại hội công đoàn các cấp nhiệm kỳ 2023-2028.",
             Img("upload/images/nam-2023/thang-12.2023/khen-thuong-tap-the.jpg", None),
+            Img(SOFT_404_PHOTO, "Ảnh: Đại biểu dự hội nghị."),
             "Hội nghị đã biểu quyết thông qua chương trình công tác năm 2024 và khen thưởng các tập thể, cá nhân có thành tích xuất sắc.",
         ],
     ),
@@ -258,6 +268,7 @@ HANDWRITTEN = [
                 "/upload/images/nam-2024/thang-05.2024/hoi-thi-atvsv-nganh-y-te.jpg",
                 "Đội thi Bệnh viện Đa khoa tỉnh trong phần thi xử lý tình huống.",
             ),
+            Img(WIDTH_VARIANT_PHOTO, "Ảnh tư liệu: khen thưởng tập thể năm 2023."),
             "Các đội thi trải qua ba phần thi: chào hỏi, kiến thức và xử lý tình huống. Kết thúc hội thi, Ban Tổ chức trao giải Nhất cho đội Bệnh viện Đa khoa tỉnh.",
         ],
     ),

@@ -1,0 +1,161 @@
+"""Fetching the files of articles (photos, attachments) through Scrapy.
+
+Our own request path, not Scrapy's FilesPipeline/ImagesPipeline: those
+issue their downloads from an item pipeline, keep their own store (files
+named by a hash of the URL, an expiry by file age), and judge nothing of the
+bytes. Here a file is an ordinary request of the spider, so it passes the
+same downloader middlewares as a page (robots.txt, politeness delay, size
+caps, redirect guard) and goes into the WARC like any response; the archive
+(``media_files``) is the one record of what is held, by the sha256 of the
+bytes served; and ``scraper.media.judge`` refuses an HTML page served for a
+photo. The spider calls three methods: ``pending()`` at start,
+``requests_for(article)`` after each article, and nothing else.
+
+``MediaBudgetMiddleware`` stops file requests once the run's byte budget is
+spent; the files left are recorded as ``over_budget`` and fetched next run.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timezone
+
+import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from .archive import Archive
+from .archive import media as media_store
+from .items import Article
+from .media import (HTTP_ERROR, NETWORK, OK, OVER_BUDGET, TOO_LARGE, MediaFetch, fetchable, judge,
+                    wanted)
+from .middlewares import RecordedSkip, ResponseTooLarge
+
+logger = logging.getLogger(__name__)
+
+# Below pages: a file waits until the pages already queued are read, so
+# articles are found first and a killed run loses files (fetched next run),
+# not articles.
+MEDIA_PRIORITY = -1
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class MediaOverBudget(RecordedSkip):
+    reason = "over_budget"
+
+
+class MediaFetcher:
+    """The spider's file requests: once per distinct URL, never for a file held."""
+
+    def __init__(self, *, enabled: bool, max_bytes: int, site_host: str,
+                 held: set[str] | None = None, pending: list[tuple[str, str]] | None = None):
+        self.enabled = enabled
+        self.max_bytes = max_bytes
+        self.site_host = site_host
+        self.seen: set[str] = set(held or ())
+        self._pending = pending or []
+
+    @classmethod
+    def for_spider(cls, spider, crawler) -> "MediaFetcher":
+        settings = crawler.settings
+        enabled = settings.getbool("ARCHIVER_MEDIA", True)
+        fetcher = cls(enabled=enabled, max_bytes=settings.getint("ARCHIVER_MEDIA_MAX_BYTES"),
+                      site_host=spider.site_host)
+        db_path = settings.get("ARCHIVE_DB")
+        if enabled and db_path:
+            archive = Archive(db_path)
+            try:
+                fetcher.seen = media_store.held(archive.db)
+                fetcher._pending = media_store.to_fetch(
+                    archive.db, settings.getint("ARCHIVER_RETRY_FAILED_RUNS", 5))
+            finally:
+                archive.close()
+        return fetcher
+
+    def pending(self):
+        """Files of archived articles not held yet: failed before (tried
+        again like a failed page), never tried, or left by a spent budget."""
+        for url, role in self._pending:
+            if fetchable(url, self.site_host):
+                yield from self._request(url, role)
+
+    def requests_for(self, article: Article):
+        if not self.enabled:
+            return
+        for ref in wanted(article, self.site_host):
+            yield from self._request(ref.url, ref.role)
+
+    def _request(self, url: str, role: str):
+        if not self.enabled or url in self.seen:
+            return
+        self.seen.add(url)
+        yield scrapy.Request(url, callback=self.parse, errback=self.on_error,
+                             priority=MEDIA_PRIORITY,
+                             meta={"archiver_media": role, "download_maxsize": self.max_bytes})
+
+    # ------------------------------------------------------- callbacks
+    def parse(self, response):
+        role = response.meta["archiver_media"]
+        url = response.request.meta.get("redirect_urls", [response.url])[0]
+        declared = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
+        verdict = judge(response.body, role, response.url, declared)
+        held = verdict.status == OK
+        yield MediaFetch(
+            url=url, role=role, status=verdict.status, fetched_at=_now(),
+            http_status=response.status, size=len(response.body),
+            sha256=hashlib.sha256(response.body).hexdigest() if held else None,
+            content_type=verdict.content_type, extension=verdict.extension,
+            error=verdict.error, warc_at=response.meta.get("archiver_payload_at") if held else None)
+
+    def on_error(self, failure):
+        request = failure.request
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        status = http_status = None
+        if failure.check(HttpError):
+            http_status = failure.value.response.status
+            status, error = HTTP_ERROR, f"HTTP {http_status}"
+        elif failure.check(MediaOverBudget):
+            status, error = OVER_BUDGET, str(failure.value)
+        elif failure.check(ResponseTooLarge):
+            status, error = TOO_LARGE, str(failure.value)
+            http_status = failure.value.status
+        elif failure.check(RecordedSkip):
+            status, error = HTTP_ERROR, str(failure.value)
+            http_status = failure.value.status
+        elif failure.check(scrapy.exceptions.IgnoreRequest):
+            return  # robots.txt: policy, not a failure
+        else:
+            status, error = NETWORK, f"{type(failure.value).__name__}: {failure.value}"
+        yield MediaFetch(url=url, role=request.meta["archiver_media"], status=status,
+                         fetched_at=_now(), http_status=http_status, error=error[:500])
+
+
+class MediaBudgetMiddleware:
+    """Downloader middleware: file requests stop once ARCHIVER_MEDIA_BUDGET
+    bytes of files were received in this run. The budget can be passed by
+    at most the files in flight, each under ARCHIVER_MEDIA_MAX_BYTES."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.budget = crawler.settings.getint("ARCHIVER_MEDIA_BUDGET")
+        self.spent = 0
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        if request.meta.get("archiver_media") and self.budget and self.spent >= self.budget:
+            self.crawler.stats.inc_value("archiver/media/over_budget")
+            raise MediaOverBudget(f"the run's file budget ({self.budget} B) is spent; "
+                                  "fetched by the next run")
+        return None
+
+    def process_response(self, request, response):
+        if request.meta.get("archiver_media"):
+            self.spent += len(response.body)
+            self.crawler.stats.inc_value("archiver/media/bytes", len(response.body))
+            self.crawler.stats.inc_value("archiver/media/responses")
+        return response
