@@ -231,7 +231,7 @@ def test_export_csv_opens_in_spreadsheets(db, tmp_path):
         images = [i["url"] for i in rows(db, "select url from images where article_url = ? "
                                              "order by position", [row["url"]])]
         assert record["image_urls"].split("\n") == (images or [""])
-    assert "body_html" not in records[0]
+    assert "body_html" in records[0]  # every field; --no-html leaves it out
 
 
 def test_export_jsonl_nests_images_and_attachments(db, tmp_path):
@@ -241,14 +241,16 @@ def test_export_jsonl_nests_images_and_attachments(db, tmp_path):
     assert len(records) == len(rows(db, "select url from articles"))
     with_attachments = 0
     for record in records:
-        assert "body_html" not in record
-        images = rows(db, "select position, url, caption, alt from images "
-                          "where article_url = ? order by position", [record["url"]])
-        assert record["images"] == images
+        assert "body_html" in record
+        images = rows(db, "select * from images where article_url = ? order by position",
+                      [record["url"]])
+        assert record["images"] == [{k: v for k, v in i.items() if k != "article_url"}
+                                    for i in images]
         assert len(record["images"]) == record["image_count"]
-        attachments = rows(db, "select position, url, text, kind from attachments "
-                               "where article_url = ? order by position", [record["url"]])
-        assert record["attachments"] == attachments
+        attachments = rows(db, "select * from attachments where article_url = ? "
+                               "order by position", [record["url"]])
+        assert record["attachments"] == [{k: v for k, v in a.items() if k != "article_url"}
+                                         for a in attachments]
         with_attachments += bool(attachments)
     assert with_attachments > 0
     dated = [r["published_at"] for r in records if r["published_at"]]
@@ -271,6 +273,7 @@ def test_export_filters(db, tmp_path):
     march = export("--since", "2024-03", "--until", "2024-03")
     assert march and all(r["published_date"].startswith("2024-03") for r in march)
     assert export("--html", "--since", "2024-03-01", "--until", "2024-03-31")[0]["body_html"]
+    assert "body_html" not in export("--no-html", "--since", "2024-03-01", "--until", "2024-03-31")[0]
 
 
 def test_export_to_stdout(db):
@@ -300,12 +303,12 @@ def test_views_answer_the_common_questions(db):
 
 
 # ------------------------------------------------------------------- report
-def test_report_is_self_contained_and_draws_its_chart(db, tmp_path):
+def test_report_is_self_contained_and_its_chart_needs_no_script(db, tmp_path):
     out = tmp_path / "report.html"
     done = cli("report", "--db", db, "-o", out)
     assert done.returncode == 0, done.stderr
     page = out.read_text(encoding="utf-8")
-    for external in ("<link", " src=", "url(", "@import", "<iframe", "<img"):
+    for external in ("<link", " src=", "url(", "@import", "<iframe", "<img", "<script"):
         assert external not in page, external
     top = rows(db, "select author from articles_per_author where author is not null limit 1")
     assert f"<td>{top[0]['author']}</td>" in page

@@ -157,51 +157,81 @@ def search(query, db, limit, since, until, exact, as_json, rebuild):
 
 @click.command(cls=ArchiverCommand)
 @db_option(must_exist=True)
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), required=True,
-              help="csv for spreadsheets, jsonl for scripts")
 @click.option("-o", "--output", type=OutputFile(), required=True, metavar="FILE",
-              help="file to write, or - for stdout")
+              help="file to write (.csv, .jsonl), or - for stdout")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default=None,
+              help="csv for spreadsheets, jsonl for scripts [default: from the file name]")
 @_dates
 @click.option("--category", help="only this category (e.g. 'Hoạt động Công đoàn')")
 @click.option("--author", help="only this author (e.g. 'Bùi Thanh Thủy')")
-@click.option("--html", is_flag=True, help="JSON Lines: include body_html too")
-def export(db, fmt, output, since, until, category, author, html):
-    """Export articles to CSV (for spreadsheets) or JSON Lines (for scripts).
+@click.option("--query", metavar="QUERY",
+              help="only articles matching this search, best first (the language of search)")
+@click.option("--exact", is_flag=True, help="with --query: marked words as typed (see search)")
+@click.option("--html/--no-html", default=True, show_default=True, help="include body_html")
+@click.option("--raw-cells", is_flag=True,
+              help="CSV: leave cells starting with = + - @ as they are (see below)")
+@_quiet_pipe
+def export(db, output, fmt, since, until, category, author, query, exact, html, raw_cells):
+    """Export articles, every field, to CSV (spreadsheets) or JSON Lines (scripts).
 
-    CSV is UTF-8 with a byte-order mark and CRLF line ends, so that Excel and
-    LibreOffice open Vietnamese text correctly; images and attachments are
-    one cell each, URLs one per line. JSON Lines has one article per line with
-    its images and attachments nested (-o - writes to stdout, CSV without the
-    BOM). Dates are local (GMT+07), inclusive; --category and --author match
-    whole names, ignoring case and diacritics.
+    The format follows the file name (.csv, .jsonl); --format says it for
+    stdout (-o -) or another name. JSON Lines nests each article's images and
+    attachments (captions, alt text, link text). CSV is UTF-8 with a BOM and
+    CRLF (what Excel needs for Vietnamese; no BOM on stdout); images and
+    attachments are the JSON columns images_json and attachments_json, and
+    their URLs are also listed one per line. A CSV cell starting with = + -
+    or @ gets a leading ' so that a spreadsheet shows it as text instead of
+    running it as a formula; --raw-cells (or JSON Lines) keeps the raw text.
+
+    Dates are local (GMT+07), inclusive; --category and --author match whole
+    names, ignoring case and diacritics. Exit status: 0 written, 1 nothing
+    matched (nothing written), 2 bad option, query or archive.
 
     \b
-    Example: python -m scraper export --format csv --since 2024 -o articles-2024.csv
+    Example: python -m scraper export --since 2024 -o articles-2024.csv
+             python -m scraper export --query "thi OR dua" -o thi-dua.jsonl
              python -m scraper export --format jsonl --author "Bùi Thanh Thủy" -o -
     """
     from . import export as exporter
+    from . import fts
 
+    if fmt is None:
+        fmt = exporter.format_of(output) if output != "-" else None
+        if fmt is None:
+            where = "for stdout" if output == "-" else f"for {output}"
+            raise click.UsageError(f"give --format csv or --format jsonl {where} "
+                                   "(a name ending in .csv or .jsonl says it)")
+    if query is not None:
+        try:
+            if fts.match_expression(query) is None:
+                raise fts.QueryError("nothing to search for: type a word")
+        except fts.QueryError as err:
+            raise _query_error(err) from None
+    elif exact:
+        raise click.UsageError("--exact goes with --query")
     check_output(output, db)
     archive = open_readonly(db)
     try:
         rows = exporter.select_articles(archive, since=since, until=until, category=category,
-                                        author=author, with_html=html)
-        writer = exporter.write_csv if fmt == "csv" else exporter.write_jsonl
-        if output == "-":
-            if fmt == "csv":
-                sys.stdout.reconfigure(newline="")
-            try:
-                count = writer(rows, sys.stdout)
-                sys.stdout.flush()
-            except BrokenPipeError:  # e.g. piped into head: stop quietly
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-                return 1
-        else:
-            encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-            with open(output, "w", encoding=encoding, newline="") as fp:
-                count = writer(rows, fp)
+                                        author=author, query=query, exact=exact, with_html=html)
     finally:
         archive.close()
+    if not rows:
+        click.get_current_context().meta["status"] = 1
+        print("no articles match these filters: nothing written", file=sys.stderr)
+        return 1
+    if output == "-":
+        if fmt == "csv":
+            sys.stdout.reconfigure(newline="")
+            count = exporter.write_csv(rows, sys.stdout, raw_cells=raw_cells)
+        else:
+            count = exporter.write_jsonl(rows, sys.stdout)
+        sys.stdout.flush()
+    else:
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        with open(output, "w", encoding=encoding, newline="") as fp:
+            count = (exporter.write_csv(rows, fp, raw_cells=raw_cells) if fmt == "csv"
+                     else exporter.write_jsonl(rows, fp))
     where = "stdout" if output == "-" else os.path.abspath(output)
     print(f"{count} articles written to {where}", file=sys.stderr)
     return 0

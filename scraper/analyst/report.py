@@ -1,18 +1,22 @@
 """A one-page picture of the archive: self-contained HTML, no network needed.
 
-The page carries its data as JSON and draws the monthly chart as inline SVG
-with a few lines of inline JavaScript; everything else is plain HTML tables,
-readable without scripts. A Content-Security-Policy forbids every external
-load, so a stray reference would fail visibly instead of phoning home.
+Made to be mailed and printed: the monthly chart is inline SVG drawn here,
+in Python, so it shows with scripts off, in a mail client and on paper; the
+rest is plain HTML tables. There is no script at all, and a
+Content-Security-Policy forbids every external load, so a stray reference
+would fail visibly instead of phoning home. The content (names, categories)
+is Vietnamese, so the page says lang="vi"; the English labels around it say
+lang="en". A missing value shows as a dash.
 """
 from __future__ import annotations
 
 import html
-import json
+import math
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 LOCAL = timezone(timedelta(hours=7), "GMT+07")
+DASH = "—"
 
 
 def gather(db) -> dict:
@@ -73,53 +77,50 @@ def render(data: dict, title: str = "congdoanbackan.org.vn archive") -> str:
     now = datetime.now(LOCAL).strftime("%Y-%m-%d %H:%M")
     span = (f"{e(data['first_date'])} to {e(data['last_date'])}"
             if data["first_date"] else "no dated articles")
-    # "</" cannot end the script element from inside a JSON string.
-    payload = json.dumps({"per_month": data["per_month"]}, ensure_ascii=False).replace("</", "<\\/")
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        '<html lang="vi"><head><meta charset="utf-8">',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">",
+        "style-src 'unsafe-inline'\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(title)}</title>",
         f"<style>{CSS}</style></head><body>",
-        f"<h1>{e(title)}</h1>",
-        f'<p class="lede">{data["articles"]} articles ({span}, local dates GMT+07), '
+        f'<h1 lang="en">{e(title)}</h1>',
+        f'<p class="lede" lang="en">{data["articles"]} articles ({span}, local dates GMT+07), '
         f'{_n(data["pages"], "other page")}, {_n(data["images"], "image")}, '
         f'{_n(data["attachments"], "attachment")}'
         + (f', {_n(data["undated"], "article")} without a date' if data["undated"] else "")
         + f". Report made {e(now)} GMT+07.</p>",
-        "<h2>Articles per month</h2>",
-        '<figure><svg id="per-month-chart" role="img" aria-label="Articles per month" '
-        'xmlns="http://www.w3.org/2000/svg"></svg>'
-        '<figcaption>Bars: articles published in each month (local date). '
+        '<h2 lang="en">Articles per month</h2>',
+        "<figure>" + chart(data["per_month"])
+        + '<figcaption lang="en">Bars: articles published in each month (local date). '
         "The numbers are also in the table below.</figcaption></figure>",
         _table(["Month", "Articles"], [(r["month"], r["articles"]) for r in data["per_month"]],
                cls="months", collapsed="Monthly counts"),
-        '<div class="cols"><section><h2>Top categories</h2>',
+        '<div class="cols"><section><h2 lang="en">Top categories</h2>',
         _table(["Category", "Articles", "First", "Last"],
-               [(r["category"] or "(none)", r["articles"], r["first_date"], r["last_date"])
+               [(r["category"], r["articles"], r["first_date"], r["last_date"])
                 for r in data["categories"]], cls="categories"),
-        "</section><section><h2>Top authors</h2>",
+        '</section><section><h2 lang="en">Top authors</h2>',
         _table(["Author", "Articles", "First", "Last"],
                [(r["author"], r["articles"], r["first_date"], r["last_date"])
                 for r in data["authors"]], cls="authors"),
         "</section></div>",
-        "<h2>Field coverage</h2>",
-        '<table class="coverage"><thead><tr><th>Field</th><th>Found in</th><th></th></tr></thead><tbody>',
-        *(f'<tr><td>{e(r["field"])}</td><td class="n">{r["filled"]} / {r["articles"]} '
+        '<h2 lang="en">Field coverage</h2>',
+        '<table class="coverage"><thead lang="en"><tr><th>Field</th><th>Found in</th><th></th></tr>'
+        "</thead><tbody>",
+        *(f'<tr><td lang="en">{e(r["field"])}</td><td class="n">{r["filled"]} / {r["articles"]} '
           f'({r["percent"]:g}%)</td><td><span class="meter" style="width:{r["percent"]:g}%">'
           f"</span></td></tr>" for r in data["coverage"]),
         "</tbody></table>",
-        "<h2>Last crawl runs</h2>",
+        '<h2 lang="en">Last crawl runs</h2>',
         _table(["Run", "Started", "Finished", "Mode", "Pages", "New", "Updated", "Unchanged",
                 "Failures", "Status"],
                [(r["id"], r["started_at"], r["finished_at"], r["mode"], r["pages_fetched"],
                  r["articles_new"], r["articles_updated"], r["articles_unchanged"],
                  r["failures"], r["status"]) for r in data["runs"]], cls="runs"),
-        '<p class="note">Times are local (GMT+07). Made by <code>python -m scraper report</code>.</p>',
-        f'<script type="application/json" id="report-data">{payload}</script>',
-        f"<script>{JS}</script>",
+        '<p class="note" lang="en">Times are local (GMT+07); a dash: no value. '
+        "Made by <code>python -m scraper report</code>.</p>",
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
@@ -132,14 +133,15 @@ def _n(count: int, noun: str) -> str:
 def _table(headers, rows, cls: str, collapsed: str | None = None) -> str:
     e = html.escape
     cell = lambda v: (f'<td class="n">{v}</td>' if isinstance(v, (int, float))  # noqa: E731
-                      else f"<td>{e('' if v is None else str(v))}</td>")
+                      else f'<td class="none">{DASH}</td>' if v is None or v == ""
+                      else f"<td>{e(str(v))}</td>")
     body = "".join("<tr>" + "".join(cell(v) for v in row) + "</tr>" for row in rows)
     if not rows:
-        body = f'<tr><td colspan="{len(headers)}">none yet</td></tr>'
-    table = (f'<table class="{cls}"><thead><tr>' + "".join(f"<th>{e(h)}</th>" for h in headers)
+        body = f'<tr><td colspan="{len(headers)}" lang="en">none yet</td></tr>'
+    table = (f'<table class="{cls}"><thead lang="en"><tr>' + "".join(f"<th>{e(h)}</th>" for h in headers)
              + f"</tr></thead><tbody>{body}</tbody></table>")
     if collapsed:
-        return f"<details><summary>{e(collapsed)}</summary>{table}</details>"
+        return f'<details><summary lang="en">{e(collapsed)}</summary>{table}</details>'
     return table
 
 
@@ -161,55 +163,56 @@ border-bottom:1px solid #e3e7ea;vertical-align:top}td.n{text-align:right;font-va
 .coverage td:last-child{width:14rem}.meter{display:block;height:.7rem;background:#2f7d6d;border-radius:2px}
 figure{margin:0}svg{width:100%;height:auto;display:block}figcaption{color:#6b7680;font-size:.85rem}
 svg .bar{fill:#2f7d6d}svg .bar:hover{fill:#1f5a4e}svg text{font-size:11px;fill:#4a545e}
-svg .axis{stroke:#9aa5ad;stroke-width:1}details{margin-top:.5rem}
+svg .axis{stroke:#9aa5ad;stroke-width:1}details{margin-top:.5rem}td.none{color:#9aa5ad}
+@media print{body{margin:0;max-width:none;font-size:11pt}details>table{display:table}
+.cols{display:block}svg .bar{fill:#333}h2{break-after:avoid}tr,figure{break-inside:avoid}}
 """
 
-# Draws one <rect class="bar" data-month=... data-count=...> per month, with
-# a year label under each January and a few value gridlines.
-JS = r"""
-(function () {
-  var data = JSON.parse(document.getElementById('report-data').textContent).per_month;
-  var svg = document.getElementById('per-month-chart');
-  var NS = 'http://www.w3.org/2000/svg';
-  var W = 960, H = 260, left = 36, right = 8, top = 12, bottom = 36;
-  svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
-  function el(name, attrs, text) {
-    var node = document.createElementNS(NS, name);
-    for (var k in attrs) node.setAttribute(k, attrs[k]);
-    if (text !== undefined) node.textContent = text;
-    svg.appendChild(node);
-    return node;
-  }
-  if (!data.length) {
-    el('text', {x: W / 2, y: H / 2, 'text-anchor': 'middle'}, 'No dated articles yet');
-    svg.setAttribute('data-drawn', '0');
-    return;
-  }
-  var max = Math.max.apply(null, data.map(function (d) { return d.articles; })) || 1;
-  var step = Math.pow(10, Math.floor(Math.log10(max)));
-  if (max / step < 3) step = step / 2 >= 1 ? step / 2 : step;
-  var plotW = W - left - right, plotH = H - top - bottom, slot = plotW / data.length;
-  for (var v = 0; v <= max; v += step) {
-    var gy = top + plotH - plotH * v / max;
-    el('line', {x1: left, x2: W - right, y1: gy, y2: gy, 'class': 'axis', 'stroke-opacity': v ? 0.3 : 1});
-    el('text', {x: left - 6, y: gy + 4, 'text-anchor': 'end'}, String(v));
-  }
-  data.forEach(function (d, i) {
-    var h = plotH * d.articles / max, x = left + i * slot;
-    var bar = el('rect', {'class': 'bar', x: x + slot * 0.12, y: top + plotH - h,
-                          width: Math.max(1, slot * 0.76), height: h,
-                          'data-month': d.month, 'data-count': d.articles});
-    var tip = document.createElementNS(NS, 'title');
-    tip.textContent = d.month + ': ' + d.articles;
-    bar.appendChild(tip);
-    var month = d.month.slice(5);
-    if (i === 0 || month === '01') {
-      el('text', {x: x + 2, y: H - 8}, d.month.slice(0, 4));
-    }
-    if (data.length <= 36 && (month === '01' || month === '04' || month === '07' || month === '10')) {
-      el('text', {x: x + slot / 2, y: H - 22, 'text-anchor': 'middle'}, month);
-    }
-  });
-  svg.setAttribute('data-drawn', String(data.length));
-})();
-"""
+
+
+# Chart geometry, in SVG user units (the SVG scales to the page's width).
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 960, 260, 36, 8, 12, 36
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def chart(per_month: list[dict]) -> str:
+    """The monthly bars as inline SVG: one <rect class="bar" data-month
+    data-count> per month (a <title> each, for a tooltip), a few value
+    gridlines, the year under each January and quarter months when the span
+    is short."""
+    e = html.escape
+    out = [f'<svg id="per-month-chart" role="img" aria-label="Articles per month" '
+           f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+           f'data-drawn="{len(per_month)}">']
+    if not per_month:
+        out.append(f'<text x="{WIDTH // 2}" y="{HEIGHT // 2}" text-anchor="middle" lang="en">'
+                   "No dated articles yet</text></svg>")
+        return "".join(out)
+    top = max(r["articles"] for r in per_month) or 1
+    step = 10 ** int(math.floor(math.log10(top)))
+    if top / step < 3 and step >= 2:
+        step //= 2
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = plot_w / len(per_month)
+    for value in range(0, top + 1, step):
+        y = TOP + plot_h - plot_h * value / top
+        out.append(f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_fmt(y)}" '
+                   f'y2="{_fmt(y)}" stroke-opacity="{0.3 if value else 1}"/>'
+                   f'<text x="{LEFT - 6}" y="{_fmt(y + 4)}" text-anchor="end">{value}</text>')
+    for i, r in enumerate(per_month):
+        h, x = plot_h * r["articles"] / top, LEFT + i * slot
+        out.append(f'<rect class="bar" x="{_fmt(x + slot * 0.12)}" y="{_fmt(TOP + plot_h - h)}" '
+                   f'width="{_fmt(max(1, slot * 0.76))}" height="{_fmt(h)}" '
+                   f'data-month="{e(r["month"])}" data-count="{r["articles"]}">'
+                   f'<title>{e(r["month"])}: {r["articles"]}</title></rect>')
+        month = r["month"][5:]
+        if i == 0 or month == "01":
+            out.append(f'<text x="{_fmt(x + 2)}" y="{HEIGHT - 8}">{e(r["month"][:4])}</text>')
+        if len(per_month) <= 36 and month in ("01", "04", "07", "10"):
+            out.append(f'<text x="{_fmt(x + slot / 2)}" y="{HEIGHT - 22}" '
+                       f'text-anchor="middle">{month}</text>')
+    out.append("</svg>")
+    return "".join(out)
