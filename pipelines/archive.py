@@ -9,7 +9,8 @@ import logging
 from scrapy.exceptions import NotConfigured
 
 from scraper.archive import Archive
-from scraper.items import FetchedArticle, FetchFailure
+from scraper.items import FetchedArticle, FetchFailure, NotModified
+from scraper.policy import is_gone
 from scraper.run import current_run_id
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,12 @@ class ArchivePipeline:
             if stored % PROGRESS_EVERY == 0:
                 logger.info("archived %d pages (%d new, %d updated), %d failures",
                             stored, self.counts["new"], self.counts["updated"], self.counts["failures"])
+        elif isinstance(item, NotModified):
+            self.archive.record_not_modified(item.url, run_id, item.checked_at)
+        elif isinstance(item, FetchFailure) and is_gone(item.rule, item.status) \
+                and self.archive.record_removal(item, run_id):
+            # An archived page the site removed: dated, kept, not a failure.
+            logger.warning("removed from the site: %s (%s)", item.url, item.error)
         elif isinstance(item, FetchFailure):
             self.archive.record_failure(item, run_id)
             self.counts["failures"] += 1

@@ -19,6 +19,7 @@ from scraper.analyst import commands as analyst
 from scraper.cli_common import DEFAULT_DB  # noqa: F401 (the default --db, named here too)
 from scraper.cli_common import (ArchiverGroup, FiniteFloatRange, HttpUrl, LogFile, Refused, Setting,
                                 db_option, open_readonly, take_lock)
+from scraper.cli_nightly import Keepers, keeper_options
 
 DEMO_PORT = 8737  # fixed, so that re-running the demo keeps the same URLs
 # --revalidate is counted back from today: past ~700,000 days the date would
@@ -88,7 +89,9 @@ def _crawl_settings(*, db: str, delay: float | None, concurrency: int | None,
 @click.option("-s", "--set", "overrides", type=Setting(), multiple=True, metavar="NAME=VALUE",
               help="a Scrapy or archiver setting, typed like its default "
                    "(e.g. -s ARCHIVER_MAX_FAILURES=10)")
-def crawl(base_url, db, delay, concurrency, full, walk, revalidate, log_file, quiet, overrides):
+@keeper_options
+def crawl(base_url, db, delay, concurrency, full, walk, revalidate, log_file, quiet, overrides,
+          notify_url, notify_when, ping_url, digest_dir):
     """Crawl the site (or a mirror of it) into the SQLite archive.
 
     The first run fetches everything. Later runs are incremental: they re-read
@@ -113,7 +116,14 @@ def crawl(base_url, db, delay, concurrency, full, walk, revalidate, log_file, qu
 
     settings = _crawl_settings(db=db, delay=delay, concurrency=concurrency, log_file=log_file,
                                quiet=quiet, overrides=overrides)
-    lock = take_lock(db)
+    keepers = Keepers(db, notify_url=notify_url, notify_when=notify_when, ping_url=ping_url,
+                      digest_dir=digest_dir, recheck_days=settings.getfloat("ARCHIVER_RECHECK_DAYS"))
+    keepers.started()
+    try:
+        lock = take_lock(db)
+    except click.exceptions.Exit as exc:
+        raise click.exceptions.Exit(keepers.finished(None, exc.exit_code, "another run holds "
+                                                     "the archive's lock")) from None
     settings.set("ARCHIVER_LOCK_HELD", True, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("congdoanbackan")
@@ -128,7 +138,7 @@ def crawl(base_url, db, delay, concurrency, full, walk, revalidate, log_file, qu
     run = finished_run(crawler)
     if not run:
         print("crawl did not start: see the log above", file=sys.stderr)
-        return 2
+        return keepers.finished(None, 2, "the crawl did not start: see its log")
     print(
         f"\nrun {run['id']} ({run['mode']}) {run['status']}: {run['pages_fetched']} pages fetched, "
         f"{run['articles_new']} new, {run['articles_updated']} updated, "
@@ -139,7 +149,7 @@ def crawl(base_url, db, delay, concurrency, full, walk, revalidate, log_file, qu
     if run["message"]:
         print(f"why: {run['message']}")
     _print_failures(db, run["id"])
-    return int(run["exit_status"] or 0)
+    return keepers.finished(run, int(run["exit_status"] or 0))
 
 
 def _print_failures(db_path: str, run_id: int, limit: int = 10) -> None:
@@ -293,6 +303,8 @@ def demo(db, port):
 
 for _command in analyst.COMMANDS:
     cli.add_command(_command)
+from scraper.cli_history import history as _history  # noqa: E402 (its own module)
+cli.add_command(_history)
 
 
 def main(argv: list[str] | None = None):

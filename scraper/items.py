@@ -77,3 +77,11 @@ class FetchFailure:
     referer: str | None = None
     rule: str = "fetch"  # what refused it: fetch, http, gone_redirect, not_found, unparsed_article, …
     known: bool = False  # the URL had failed in an earlier run already
+
+
+@dataclass
+class NotModified:
+    """A 304 answer to a conditional re-check of an archived page."""
+
+    url: str
+    checked_at: str  # UTC ISO 8601

@@ -107,6 +107,18 @@ def decide(page: Page, ctx: FetchContext) -> Decision:
     return Decision(article.kind, article=replace(article, url=url, category=category))
 
 
+# What says "this page is gone" when an archived page is asked for again: a
+# 404 or 410, or the CMS's redirect to (or serving of) its not-found page.
+GONE_STATUSES = (404, 410)
+GONE_RULES = ("gone_redirect", "not_found")
+
+
+def is_gone(rule: str, status: int | None) -> bool:
+    """Whether a failed fetch (its `FetchFailure.rule` and status) means the
+    site removed the page, rather than that the fetch went wrong."""
+    return rule in GONE_RULES or (rule == "http" and status in GONE_STATUSES)
+
+
 def read(body: bytes, content_type: str | None, ctx: FetchContext,
          max_markup: int = MAX_MARKUP) -> tuple[Decision, str | None]:
     """`admit`, decode, `read_page` and `decide` in one: the decision and the

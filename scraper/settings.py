@@ -75,6 +75,9 @@ ARCHIVER_MIN_COVERAGE = 0.95  # share of articles with title, published_at and b
 ARCHIVER_MAX_UNPARSED_SHARE = 0.05  # pages claiming to be articles that gave none
 ARCHIVER_MAX_BARREN_CHAIN = 3  # pages in a row bringing nothing new before a chain ends
 ARCHIVER_RETRY_FAILED_RUNS = 5  # runs in which a failed URL is tried again before giving up
+# Every archived page is re-checked (conditional request) at least once in
+# this many days, a share of the archive each night; 0 turns the schedule off.
+ARCHIVER_RECHECK_DAYS = 7.0
 
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 30.0

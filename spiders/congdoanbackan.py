@@ -13,7 +13,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scraper.archive import Archive
 from scraper.encoding import decode
 from scraper.extract import read_page
-from scraper.items import FetchedArticle, FetchFailure
+from scraper.archive.rechecks import merge_targets
+from scraper.items import FetchedArticle, FetchFailure, NotModified
 from scraper.middlewares import RecordedSkip
 from scraper.policy import MAX_MARKUP, Decision, FetchContext, admit, decide
 from scraper.run import page_read, start_failed
@@ -54,6 +55,8 @@ class CongdoanbackanSpider(scrapy.Spider):
         # A URL that failed is tried again by the next runs, up to this many.
         spider.retry_failed_runs = crawler.settings.getint("ARCHIVER_RETRY_FAILED_RUNS", 5)
         spider.max_markup = crawler.settings.getint("ARCHIVER_MAX_MARKUP", MAX_MARKUP)
+        # Every archived page is re-checked at least once in this many days (0: never).
+        spider.recheck_days = crawler.settings.getfloat("ARCHIVER_RECHECK_DAYS", 7)
         db_path = crawler.settings.get("ARCHIVE_DB")
         if db_path:
             spider._read_archive(db_path)
@@ -75,6 +78,10 @@ class CongdoanbackanSpider(scrapy.Spider):
                                 if is_followable(u, self.site_host))
             if self.revalidate_days is not None:
                 self.revalidation = archive.revalidation_targets(self.revalidate_days)
+            if self.mode != "full":
+                # The rolling schedule: a share of the archive each night.
+                self.revalidation = merge_targets(
+                    self.revalidation, archive.recheck_targets(self.recheck_days))
             if self.mode == "auto":
                 # After a killed or failed run, walk every listing again (but
                 # still skip archived articles) so that no gap is left behind.
@@ -111,6 +118,8 @@ class CongdoanbackanSpider(scrapy.Spider):
         if response.status == 304:
             stats.inc_value("archiver/not_modified")
             self._page_read(response.url, "not_modified")
+            yield NotModified(url=response.request.meta.get("redirect_urls", [response.url])[0],
+                              checked_at=_now())
             return
         ctx = FetchContext(
             linked_url=response.request.meta.get("redirect_urls", [response.url])[0],

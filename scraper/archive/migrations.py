@@ -22,7 +22,7 @@ from typing import Callable
 
 import sqlite_utils
 
-from . import search_index, views
+from . import rechecks, search_index, views
 from .errors import ArchiveUnreadable
 from .tables import ARTICLE_COLUMNS, CAPTURE_COLUMNS, RUN_COLUMNS
 
@@ -103,6 +103,8 @@ STEPS: tuple[Step, ...] = (
     Step(2, "captures: the index of the WARC records", _captures),
     Step(3, "articles_fts and articles_fts_map: the full-text index, filled", _search_index),
     Step(4, "the analysts' views (articles_per_month, ..., field_coverage)", _views),
+    Step(5, "re-checks and removals: rechecks, articles.removed_at/checked_at, run counts, "
+            "version sizes, views article_changes and removed_articles", rechecks.apply_schema),
 )
 CURRENT_VERSION = STEPS[-1].version
 assert [s.version for s in STEPS] == list(range(1, CURRENT_VERSION + 1))

@@ -18,7 +18,8 @@ from pathlib import Path
 import sqlite_utils
 
 from ..items import Article, FetchedArticle, FetchFailure
-from . import search_index
+from . import rechecks, search_index
+from ..history import word_change
 from .migrations import migrate, schema_version
 from .tables import ARTICLE_COLUMNS
 
@@ -107,7 +108,8 @@ class Archive:
         failures = self.db.execute(
             "select count(*) from failures where run_id = ?", [run_id]).fetchone()[0]
         return {"articles_new": row[0] or 0, "articles_updated": row[1] or 0,
-                "articles_unchanged": row[2] or 0, "failures": failures}
+                "articles_unchanged": row[2] or 0, "failures": failures,
+                **rechecks.run_counts(self.db, run_id)}
 
     # ----------------------------------------------------------- writes
     def save_article(self, fetched: FetchedArticle, run_id: int | None = None,
@@ -142,7 +144,7 @@ class Archive:
                 "last_modified": fetched.headers.get("last-modified"),
                 "first_seen_at": old["first_seen_at"] if old else now,
                 "updated_at": now if outcome != "unchanged" else old["updated_at"],
-                "run_id": run_id,
+                "run_id": run_id, "removed_at": None, "checked_at": now,
             })
             # An upsert, not INSERT OR REPLACE: the latter deletes the row and gives it a
             # new rowid on every re-fetch, and the search index (articles_fts) is keyed
@@ -151,11 +153,19 @@ class Archive:
             if outcome != "unchanged":
                 self._replace_children(art)
                 search_index.index(self.db, art.url)
+                added, removed = word_change(old["body_text"] if old else None, art.body_text)
                 self.db["article_versions"].insert({
                     "url": art.url, "version": version, "content_hash": digest,
                     "fetched_at": now, "run_id": run_id,
                     "record_json": json.dumps(asdict(art), ensure_ascii=False),
+                    "words_added": added, "words_removed": removed,
                 }, pk=("url", "version"), replace=True)
+            if old is not None and run_id is not None:
+                # A crawl's fetch of a page already held is a re-check of it.
+                rechecks.record(self.db, url=art.url, run_id=run_id, checked_at=now,
+                                status=fetched.status, outcome=(
+                                    "restored" if old.get("removed_at") else
+                                    "changed" if outcome == "updated" else "unchanged"))
             if run_id is not None:
                 self.db["run_outcomes"].insert(
                     {"run_id": run_id, "url": art.url, "outcome": outcome},
@@ -193,6 +203,35 @@ class Archive:
                 "content_type": fetched.headers.get("content-type"),
                 "html_gz": gzip.compress(fetched.raw_html, mtime=0),
             })
+
+    def record_not_modified(self, url: str, run_id: int | None, checked_at: str) -> None:
+        """A 304 answer to a re-check: the archived version is still current
+        (and a page found gone before is served again)."""
+        with self.db.atomic():
+            old = self._row(url)
+            back = old is not None and old.get("removed_at") is not None
+            if back:
+                self.db.execute("update articles set removed_at = null where url = ?", [url])
+            rechecks.record(self.db, url=url, run_id=run_id, checked_at=checked_at, status=304,
+                            outcome="restored" if back else "not_modified")
+
+    def record_removal(self, failure: FetchFailure, run_id: int | None = None) -> bool:
+        """A page the site answers as gone (see ``scraper.policy.is_gone``).
+        For an archived page: its row, body and versions stay, ``removed_at``
+        is set the first time, and True is returned (not a failure of the
+        run). For any other URL: False, and the caller records a failure."""
+        with self.db.atomic():
+            old = self._row(failure.url)
+            if old is None:
+                return False
+            at = failure.failed_at or utc_now()
+            if old.get("removed_at") is None:
+                self.db.execute("update articles set removed_at = ? where url = ?",
+                                [at, failure.url])
+            rechecks.record(self.db, url=failure.url, run_id=run_id, checked_at=at,
+                            status=failure.status, detail=failure.error,
+                            outcome="still_removed" if old.get("removed_at") else "removed")
+        return True
 
     def record_failure(self, failure: FetchFailure, run_id: int | None = None) -> None:
         with self.db.atomic():
@@ -254,6 +293,10 @@ class Archive:
             "select url, etag, last_modified from articles "
             "where kind = 'article' and published_date >= ? order by published_date desc",
             [since]))
+
+    def recheck_targets(self, every_days: float) -> list[dict]:
+        """The rolling re-check schedule's targets for tonight (archive/rechecks.py)."""
+        return rechecks.rolling_targets(self.db, every_days)
 
     def article_count(self) -> int:
         return self.db["articles"].count

@@ -8,6 +8,8 @@
 - ``POST /__mirror/reset-stats``
 - ``POST /__mirror/publish?n=3``      publish n new (newest) articles
 - ``POST /__mirror/edit?url=<path>``  append a sentence to an article
+- ``POST /__mirror/remove?url=<path>[&status=302|404|410]``  take an article down
+- ``POST /__mirror/restore?url=<path>``  put a removed article back
 - ``GET  /__mirror/manifest.json``    the expected extraction of every article
 - ``GET  /__mirror/fault-log``        with faults on: request times per faulty path
 """
@@ -121,6 +123,15 @@ class _Handler(BaseHTTPRequestHandler):
             if art is None:
                 return self._json(404, {"error": f"no article at {target!r}"})
             return self._json(200, {"edited": m.site.manifest_entry(art, m.origin)})
+        if method == "POST" and name in ("remove", "restore"):
+            target = query.get("url", [""])[0]
+            status = query.get("status", ["302"])[0]
+            if status not in ("302", "404", "410"):
+                return self._json(400, {"error": "status must be 302, 404 or 410"})
+            art = m.site.remove(target, int(status)) if name == "remove" else m.site.restore(target)
+            if art is None:
+                return self._json(404, {"error": f"no article to {name} at {target!r}"})
+            return self._json(200, {name + "d": m.site.manifest_entry(art, m.origin)})
         self._json(404, {"error": f"unknown control endpoint {method} {parts.path}"})
 
 

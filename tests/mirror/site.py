@@ -182,6 +182,7 @@ class Site:
         self._cache: dict[str, Response] = {}
         self._transient_hit: set[str] = set()
         self._published = 0
+        self.removed: dict[str, tuple[Article, int]] = {}  # slug -> (article, 302/404/410)
         self._generated = max(0, len(specs) - 1 - len(content.HANDWRITTEN))
         self._reserved = set(self.categories) | set(content.STATIC_PAGES) | {
             "lich-cong-tac", "tim-kiem", "notfound", "index", MISSING_SLUG}
@@ -235,6 +236,32 @@ class Site:
             art.edits.append(EDIT_SENTENCE.format(n=len(art.edits) + 1))
             now = datetime.now(timezone.utc).replace(microsecond=0)
             art.modified = max(now, art.modified + timedelta(seconds=1))
+            self._cache.clear()
+            return art
+
+    def remove(self, path: str, status: int = 302) -> Article | None:
+        """Take an article down: gone from listings and the manifest, its URL
+        answering ``status`` (302: the CMS's redirect to /notfound; 404; 410)."""
+        with self.lock:
+            art = self.article_at(path)
+            if art is None:
+                return None
+            self.articles.remove(art)
+            del self.by_slug[art.slug]
+            self.removed[art.slug] = (art, status)
+            self._cache.clear()
+            return art
+
+    def restore(self, path: str) -> Article | None:
+        """Put a removed article back, as it was."""
+        with self.lock:
+            m = re.fullmatch(r"/?([a-z0-9-]+)\.html", urlsplit(path).path)
+            art, _ = self.removed.pop(m.group(1), (None, None)) if m else (None, None)
+            if art is None:
+                return None
+            self.articles.append(art)
+            self.by_slug[art.slug] = art
+            self._sort()
             self._cache.clear()
             return art
 
@@ -309,6 +336,10 @@ class Site:
                 return Response(200, self.listing(slug, page))
             if slug in content.STATIC_PAGES:
                 return Response(200, self.static_page(slug))
+            if slug in self.removed and self.removed[slug][1] != 302:
+                status = self.removed[slug][1]
+                return Response(status, self._page(f"{status} - Không tìm thấy",
+                                                   "<h1>Bài viết không còn tồn tại</h1>"))
             return self._gone()
         return self.not_found()
 
