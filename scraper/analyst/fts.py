@@ -188,6 +188,7 @@ def match_expression(query: str) -> str | None:
 
 
 # ------------------------------------------------------------ exact marks
+@functools.lru_cache(maxsize=256)
 def _pattern(term: Term, exact: bool) -> re.Pattern:
     words = term.words if exact else term.folded
     body = r"\W+".join(re.escape(w) for w in words)
@@ -214,6 +215,12 @@ def _compiled(query: str):
     return tree, marked
 
 
+def _any_marked(node) -> bool:
+    if isinstance(node, Term):
+        return node.marked
+    return _any_marked(node.left) or _any_marked(node.right)
+
+
 def _has(term: Term, original: str, folded: str) -> bool:
     if term.marked:
         return bool(_pattern(term, exact=True).search(original))
@@ -233,15 +240,19 @@ def exact_matches(query: str, title: str | None, body: str | None) -> int:
 def is_exact(query: str, title: str | None, body: str | None) -> int:
     """1 when the article answers the query with marked words taken exactly
     (unmarked words still fold), else 0: what --exact keeps."""
-    tree, marked = _compiled(query)
+    tree, _ = _compiled(query)
     if tree is None:
         return 0
+    if not _any_marked(tree):  # every word folds: FTS5's match is the answer
+        return 1
     original = unicodedata.normalize("NFC", f"{title or ''}\n{body or ''}").lower()
-    folded = fold(original)
+    folded: list[str] = []  # folded only if an unmarked word needs it
 
     def holds(node) -> bool:
         if isinstance(node, Term):
-            return _has(node, original, folded)
+            if not node.marked and not folded:
+                folded.append(fold(original))
+            return _has(node, original, folded[0] if folded else "")
         left = holds(node.left)
         if node.name == "AND":
             return left and holds(node.right)
