@@ -299,3 +299,25 @@ def test_co_authors_count_for_each_of_them(archive):
     archive.save_article(fetched("c", "Hội nghị ba", "Nội dung ba."))
     got = {r["author"]: r["articles"] for r in archive.db.query("select * from articles_per_author")}
     assert got == {"Minh Anh": 2, "Thu Hà": 1, None: 5}  # the fixture adds 4 unsigned articles
+
+
+# -------------------------------------------------------------- exact marks
+@pytest.mark.parametrize("query, text, exact_matches, is_exact", [
+    ("Đảng", "Lãnh đạo của Đảng", 1, 1),
+    ("Đảng", "đảm đang, chính đáng", 0, 0),
+    ("đảng", "ĐẢNG CỘNG SẢN", 1, 1),                      # case still folds
+    ("dang", "đảm đang", 0, 1),                            # no marks typed: all exact
+    ("Đảng viên", "đảng viên mới", 2, 1),                  # viên is marked too: 2 terms
+    ("Đảng viên", "đảng vien", 1, 0),
+    ('"Công đoàn"', "Công đoàn cơ sở", 1, 1),
+    ('"Công đoàn"', "cộng đoàn", 0, 0),
+    ("Đả*", "Đảng bộ", 1, 1),
+    ("Đả*", "đang", 0, 0),
+    ("Đảng OR đoàn", "đoàn viên", 1, 1),
+    ("Đảng OR đoàn", "đoan trang", 0, 0),
+    ("cong NOT Đảng", "công đang", 0, 1),                   # NOT: the marked form is absent
+    ("cong NOT Đảng", "công Đảng", 0, 0),
+])
+def test_exact_marks(query, text, exact_matches, is_exact):
+    assert fts.exact_matches(query, "", text) == exact_matches
+    assert fts.is_exact(query, "", text) == is_exact

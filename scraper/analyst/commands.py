@@ -246,12 +246,15 @@ def export(db, output, fmt, since, until, category, author, query, exact, html, 
               help="port")
 @click.option("--print-metadata", is_flag=True,
               help="print the Datasette metadata JSON and exit")
+@_quiet_pipe
 def browse(db, host, port, print_metadata):
     """Open the archive in Datasette: search, facets, views and canned queries.
 
     Datasette reads the file read-only. Binds 127.0.0.1 unless --host says
     otherwise. --print-metadata prints the Datasette metadata instead, to run
-    Datasette yourself with -m.
+    Datasette yourself with -m (and --plugins-dir
+    scraper/analyst/datasette_plugins, for the search query's functions).
+    Exit status: 0 served (until Ctrl-C) or printed, 2 bad option or archive.
 
     \b
     Example: python -m scraper browse --db data/archive.db --port 8001
@@ -279,8 +282,9 @@ def report(db, output):
     """Write a one-page HTML picture of the archive: articles per month (chart),
     top categories and authors, field coverage and the last crawl runs.
 
-    The page is self-contained (inline CSS, SVG and script; nothing fetched),
-    so it can be mailed or opened offline. Dates are local (GMT+07).
+    The page is self-contained (inline CSS and SVG, no script; nothing fetched),
+    so it can be mailed, printed or opened offline. Dates are local (GMT+07).
+    Exit status: 0 written, 2 bad option or archive.
 
     \b
     Example: python -m scraper report --db data/archive.db -o report.html
