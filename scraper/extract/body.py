@@ -63,9 +63,10 @@ def is_stop(block: Block) -> bool:
                 and block.link_chars >= MOSTLY_LINKS * len(block.text))
 
 
-def find_body_container(doc: PageDoc, start: float):
-    """The element holding most of the article's paragraph text after `start`."""
-    for xp in BODY_SELECTORS:
+def find_body_container(doc: PageDoc, start: float, selectors: bool = True):
+    """The element holding most of the article's paragraph text after `start`
+    (a site selector's first, unless `selectors` is False)."""
+    for xp in BODY_SELECTORS if selectors else ():
         for el in doc.root.xpath(xp):
             if len(clean(el.text_content())) > SELECTOR_BODY_MIN_CHARS and not doc.is_chrome(el):
                 return el

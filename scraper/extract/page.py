@@ -48,7 +48,11 @@ ARTICLE_PART_RE = re.compile(
     r"(page|entry|article|post|news|detail|content|item|story|date|time)[-_]?(header|footer|meta|title)|"
     r"(header|footer)[-_]?(title|detail|article|post|news|entry|info|meta)|"
     # WordPress's post wrapper: its "tag-<slug>" classes name the post's tags.
-    r"(^|\s)(hentry|type-post|type-page)($|\s)", re.I)
+    r"(^|\s)(hentry|type-post|type-page)($|\s)|"
+    # Layout classes that say what a wrapper has beside it ("has-post-thumbnail",
+    # "with-navigation", Drupal's "one-sidebar"), and page builders' wrappers
+    # (every Elementor block is an "elementor-widget").
+    r"(^|\s)(has|with|no)-|(one|two|no)-sidebars?|(^|\s)elementor-(widget|element)", re.I)
 # lxml refuses str input that carries an XML encoding declaration.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 EMPTY_PAGE = "<html><body></body></html>"

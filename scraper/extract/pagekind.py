@@ -25,7 +25,8 @@ from .title import SITE_SUFFIX, extract_category, extract_description, find_head
 from .tuning import (ERROR_PAGE_MAX_BODY, ERROR_PAGE_MAX_TEXT, HEADLINE_MIN_CHARS, HEADLINE_SHARE,
                      INFO_BOX_MAX_CHARS, MAX_LINK_DENSITY, MIN_ARTICLE_CHARS, MIN_DATED_TEASERS,
                      MIN_HEADLINES, MIN_NOTICE_CHARS, MIN_PAGE_CHARS, MIN_UNDATED_HEADLINES,
-                     RUNNING_TEXT_BLOCK_CHARS, RUNNING_TEXT_MIN_CHARS, TEASER_LINK_SHARE,
+                     LONGER_READING, RUNNING_TEXT_BLOCK_CHARS, RUNNING_TEXT_MIN_CHARS,
+                     SHORT_BODY_CHARS, TEASER_LINK_SHARE,
                      UNDATED_HEADLINE_SHARE)
 
 # "404" alone, not inside a document number ("Công văn 1404/LĐLĐ", "404/QĐ").
@@ -124,7 +125,9 @@ def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False) -> Article 
     top of the page, of a page the first reading found no article on."""
     date_pos = anchors.date_pos if anchors.date_near else None
     start = -1 if from_top else max(p for p in (anchors.title_pos, date_pos, -1) if p is not None)
-    container = find_body_container(doc, start)
+    # Read from the top, the page's own text decides: a selector's element
+    # (an excerpt's "entry-content" in a sidebar) may be the wrong one.
+    container = find_body_container(doc, start, selectors=not from_top)
     if container is None:
         return None
     container = widen_container(doc, continue_table(doc, container), start)
@@ -143,11 +146,14 @@ def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False) -> Article 
     link_chars = sum(b.link_chars for b in blocks)
     if not blocks or link_chars > MAX_LINK_DENSITY * text_chars:
         return None
-    if from_top and not _running_text(blocks):
+    if from_top:
+        # Read from the top, only running text makes an article; and running
+        # text is one, whatever headline links sit beside it.
+        if not _running_text(blocks):
+            return None
+    elif _is_headline_list(doc, container, start, end, text_chars, strict=anchors.date is not None):
         return None
-    if _is_headline_list(doc, container, start, end, text_chars, strict=anchors.date is not None):
-        return None
-    if _dated_teasers(doc, container, start, end) >= MIN_DATED_TEASERS:
+    elif _dated_teasers(doc, container, start, end) >= MIN_DATED_TEASERS:
         return None  # dated teasers, one after another: a listing, not one article
     has_date = anchors.date is not None
     og_type = (doc.meta.get("og:type") or "").lower()
@@ -198,6 +204,13 @@ def read_article(doc: PageDoc) -> tuple[Article | None, PageDoc]:
         doc = doc.protecting(headline.wrapper)
     anchors = find_anchors(doc, headline)
     article = _article(doc, anchors)
+    if article is not None and len(article.body_text or "") < SHORT_BODY_CHARS:
+        # A short body may be a caption or a teaser the anchors led to, with
+        # the article's running text elsewhere: read from the top, and take
+        # that reading when it holds several times more.
+        again = _article(doc, anchors, from_top=True)
+        if again is not None and len(again.body_text) >= LONGER_READING * len(article.body_text or ""):
+            article = again
     if article is None:
         # Markup the anchors misread (a title or date found after the text,
         # the text inside wrappers classed like chrome): a page whose main

@@ -153,3 +153,7 @@ ERROR_PAGE_MAX_TEXT = 600
 RUNNING_TEXT_BLOCK_CHARS = 400
 # ... and this much link-free text in all (same pages); no committed corpus changed kind with them.
 RUNNING_TEXT_MIN_CHARS = 1000
+# An article whose body is shorter than this is read again from the top of its page ...; set on trafilatura's evaluation pages (bench/bench_real.py: bodies of 69-191 characters that were a caption or a teaser).
+SHORT_BODY_CHARS = 500
+# ... and that reading replaces it when its body is this many times longer (same pages).
+LONGER_READING = 3
