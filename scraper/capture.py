@@ -123,6 +123,14 @@ class WarcCaptureMiddleware:
             response.url, "response", payload=io.BytesIO(response.body),
             http_headers=http_headers, warc_headers_dict={"WARC-Date": warc_date},
         )
+        original = self._same_payload(request, status, record)
+        if original is not None:
+            # Bytes already held under another URL (a ?w=800 variant, a
+            # re-upload): a revisit record names them instead of a copy.
+            record = self.writer.create_revisit_record(
+                response.url, record.rec_headers.get_header("WARC-Payload-Digest"),
+                original["url"], original["warc_date"], http_headers=http_headers,
+                warc_headers_dict={"WARC-Date": warc_date, "WARC-Refers-To": original["record_id"]})
         parts = urlsplit(request.url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         req_headers = [(k.decode("latin-1"), v.decode("latin-1"))
@@ -149,8 +157,31 @@ class WarcCaptureMiddleware:
                 "record_id": record.rec_headers.get_header("WARC-Record-ID"),
                 "payload_digest": record.rec_headers.get_header("WARC-Payload-Digest"),
                 "run_started_at": self.started_at,
+                "record_type": "revisit" if original is not None else "response",
+                "refers_to": original["record_id"] if original is not None else None,
             })
+        # Where the payload lies, for the media pipeline (scraper.media_fetch).
+        request.meta["archiver_payload_at"] = ((original["warc_file"], original["warc_offset"])
+                                               if original is not None else (self.rel_name, offset))
         self.crawler.stats.inc_value("archiver/warc_records")
+
+    def _same_payload(self, request, status, record) -> dict | None:
+        """The capture already holding this payload, for a file request
+        (``meta["archiver_media"]``) answered 200; pages are always written
+        whole, so that reparse reads each from its own record."""
+        if not request.meta.get("archiver_media") or status != 200:
+            return None
+        digest = record.rec_headers.get_header("WARC-Payload-Digest")
+        row = self.db.execute(
+            "select url, fetched_at, record_id, warc_file, warc_offset from captures "
+            "where payload_digest = ? and http_status = 200 and record_type is not 'revisit' "
+            "order by id limit 1", [digest]).fetchone()
+        if row is None:
+            return None
+        url, fetched_at, record_id, warc_file, warc_offset = row
+        warc_date = datetime.fromisoformat(fetched_at).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return {"url": url, "warc_date": warc_date, "record_id": record_id,
+                "warc_file": warc_file, "warc_offset": warc_offset}
 
 
 class CaptureTooLarge(ValueError):

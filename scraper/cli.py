@@ -86,11 +86,14 @@ def _crawl_settings(*, db: str, delay: float | None, concurrency: int | None,
 @click.option("--log-file", type=LogFile(), default=None,
               help="write the log here instead of stderr (its folder must exist)")
 @click.option("--quiet", is_flag=True, help="warnings and the summary only")
+@click.option("--no-media", is_flag=True,
+              help="do not fetch the photos and attachments of articles (ARCHIVER_MEDIA=0)")
 @click.option("-s", "--set", "overrides", type=Setting(), multiple=True, metavar="NAME=VALUE",
               help="a Scrapy or archiver setting, typed like its default "
                    "(e.g. -s ARCHIVER_MAX_FAILURES=10)")
 @keeper_options
-def crawl(base_url, db, delay, concurrency, full, walk, revalidate, log_file, quiet, overrides,
+def crawl(base_url, db, delay, concurrency, full, walk, revalidate, log_file, quiet, no_media,
+          overrides,
           notify_url, notify_when, ping_url, digest_dir):
     """Crawl the site (or a mirror of it) into the SQLite archive.
 
@@ -125,6 +128,8 @@ def crawl(base_url, db, delay, concurrency, full, walk, revalidate, log_file, qu
         raise click.exceptions.Exit(keepers.finished(None, exc.exit_code, "another run holds "
                                                      "the archive's lock")) from None
     settings.set("ARCHIVER_LOCK_HELD", True, priority="cmdline")
+    if no_media:
+        settings.set("ARCHIVER_MEDIA", False, priority="cmdline")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler("congdoanbackan")
     mode = "full" if full else "resume" if walk else "auto"
@@ -305,6 +310,8 @@ for _command in analyst.COMMANDS:
     cli.add_command(_command)
 from scraper.cli_history import history as _history  # noqa: E402 (its own module)
 cli.add_command(_history)
+from scraper.cli_media import COMMANDS as _media_commands  # noqa: E402 (verify, wacz, export-media)
+[cli.add_command(_c) for _c in _media_commands]
 
 
 def main(argv: list[str] | None = None):

@@ -35,6 +35,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.RetryAfterMiddleware": 560,
     # A body cancelled at DOWNLOAD_MAXSIZE is recorded, not dropped (and not retried).
     "scraper.middlewares.SizeCapMiddleware": 570,
+    # File requests stop once the run's ARCHIVER_MEDIA_BUDGET is spent (recorded, fetched next run).
+    "scraper.media_fetch.MediaBudgetMiddleware": 580,
     # Same decompression, but a gzip bomb stopped at DOWNLOAD_MAXSIZE is recorded.
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "scraper.middlewares.CappedHttpCompressionMiddleware": 590,
@@ -62,6 +64,7 @@ ARCHIVER_MAX_MARKUP = 100_000
 
 ITEM_PIPELINES = {
     "pipelines.archive.ArchivePipeline": 300,
+    "pipelines.media.MediaPipeline": 310,  # files of articles (scraper/media_fetch.py)
 }
 # The run's lock, crawl_runs row and verdict (scraper/run.py).
 EXTENSIONS = {
@@ -75,6 +78,19 @@ ARCHIVER_MIN_COVERAGE = 0.95  # share of articles with title, published_at and b
 ARCHIVER_MAX_UNPARSED_SHARE = 0.05  # pages claiming to be articles that gave none
 ARCHIVER_MAX_BARREN_CHAIN = 3  # pages in a row bringing nothing new before a chain ends
 ARCHIVER_RETRY_FAILED_RUNS = 5  # runs in which a failed URL is tried again before giving up
+# Files of articles (body photos, attachments): fetched once per URL, into the
+# WARC, judged by their bytes (scraper/media.py). --no-media turns this off.
+ARCHIVER_MEDIA = True
+# Per-file cap. A file is held in memory while it downloads (about 3x its
+# size in RSS at the moment it is written to WARC), so 20 MB keeps a polite
+# crawl (one request at a time) well under its 300 MB ceiling; it covers the
+# site's photos (CMS-resized, well under 1 MB) and scanned PDFs of decisions
+# and plans (a few MB). A bigger file is recorded as too_large, not held.
+ARCHIVER_MEDIA_MAX_BYTES = 20 * 1024 * 1024
+# Per-run byte budget for files: 2 GiB is about twice a first crawl of a
+# site of 2,000 articles with 1-2 photos of ~300 KB each; files past it are
+# recorded as over_budget and fetched by the next run. 0 means no budget.
+ARCHIVER_MEDIA_BUDGET = 2 * 1024**3
 # Every archived page is re-checked (conditional request) at least once in
 # this many days, a share of the archive each night; 0 turns the schedule off.
 ARCHIVER_RECHECK_DAYS = 7.0

@@ -15,6 +15,7 @@ from scraper.encoding import decode
 from scraper.extract import read_page
 from scraper.archive.rechecks import merge_targets
 from scraper.items import FetchedArticle, FetchFailure, NotModified
+from scraper.media_fetch import MediaFetcher
 from scraper.middlewares import RecordedSkip
 from scraper.policy import MAX_MARKUP, Decision, FetchContext, admit, decide
 from scraper.run import page_read, start_failed
@@ -60,6 +61,8 @@ class CongdoanbackanSpider(scrapy.Spider):
         db_path = crawler.settings.get("ARCHIVE_DB")
         if db_path:
             spider._read_archive(db_path)
+        # Body photos and attachments: once per URL, never a file already held.
+        spider.media = MediaFetcher.for_spider(spider, crawler)
         return spider
 
     def _key(self, url: str) -> str:
@@ -111,6 +114,8 @@ class CongdoanbackanSpider(scrapy.Spider):
             yield scrapy.Request(target["url"], headers=headers, callback=self.parse,
                                  errback=self.on_error, dont_filter=True,
                                  meta={"handle_httpstatus_list": [304], "revalidation": True})
+        for request in self.media.pending():
+            yield request
 
     # ------------------------------------------------------------ pages
     def parse(self, response):
@@ -172,6 +177,7 @@ class CongdoanbackanSpider(scrapy.Spider):
                 headers={k.decode().lower(): b", ".join(v).decode("latin-1")
                          for k, v in response.headers.items()},
             )
+            yield from self.media.requests_for(decision.article)
         elif decision.failure:
             yield self._failure(response, ctx.linked_url, decision)
         yield from self._schedule(self._choose_links(page, response), response, barren=None, page=page)

@@ -22,7 +22,7 @@ from typing import Callable
 
 import sqlite_utils
 
-from . import rechecks, search_index, views
+from . import media, rechecks, search_index, views
 from .errors import ArchiveUnreadable
 from .tables import ARTICLE_COLUMNS, CAPTURE_COLUMNS, RUN_COLUMNS
 
@@ -105,6 +105,9 @@ STEPS: tuple[Step, ...] = (
     Step(4, "the analysts' views (articles_per_month, ..., field_coverage)", _views),
     Step(5, "re-checks and removals: rechecks, articles.removed_at/checked_at, run counts, "
             "version sizes, views article_changes and removed_articles", rechecks.apply_schema),
+    Step(6, "media_files (photos and attachments held), their facts on images/attachments, "
+            "captures.record_type/refers_to (WARC revisits) and the payload digest index",
+         media.create),
 )
 CURRENT_VERSION = STEPS[-1].version
 assert [s.version for s in STEPS] == list(range(1, CURRENT_VERSION + 1))

@@ -18,7 +18,7 @@ from pathlib import Path
 import sqlite_utils
 
 from ..items import Article, FetchedArticle, FetchFailure
-from . import rechecks, search_index
+from . import media, rechecks, search_index
 from ..history import word_change
 from .migrations import migrate, schema_version
 from .tables import ARTICLE_COLUMNS
@@ -187,6 +187,8 @@ class Archive:
             ({"article_url": art.url, "position": a.position, "url": a.url,
               "text": a.text, "kind": a.kind} for a in art.attachments),
             pk=("article_url", "position"))
+        # Files fetched before (held or failed) keep their sha256 and status.
+        media.fill_children(self.db, art.url)
 
     def _store_raw(self, fetched: FetchedArticle) -> None:
         """Keep every distinct raw page ever fetched; a repeat bumps its count."""

@@ -27,4 +27,5 @@ CAPTURE_COLUMNS = {
     "id": int, "url": str, "fetched_at": str, "http_status": int, "content_type": str,
     "warc_file": str, "warc_offset": int, "warc_length": int, "record_id": str,
     "payload_digest": str, "run_started_at": str,
+    "record_type": str, "refers_to": str,  # migration step 6: "revisit" rows and what they repeat
 }

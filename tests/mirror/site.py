@@ -156,6 +156,22 @@ def _binary_for(path: str) -> tuple[str, bytes] | None:
     }.get(ext)
 
 
+def distinct_file(key: str, ctype: str, data: bytes) -> tuple[str, bytes]:
+    """The same small file made distinct per path: a JPEG gains a comment
+    segment naming it, other formats a trailing line (which their readers
+    ignore). Distinct files have distinct sha256s, as on a real site."""
+    tag = key.encode("utf-8")
+    if data[:2] == b"\xff\xd8":
+        return ctype, data[:2] + b"\xff\xfe" + (len(tag) + 2).to_bytes(2, "big") + tag + data[2:]
+    return ctype, data + b"\n%" + tag + b"\n"
+
+
+# The CMS's page for a deleted upload, served with status 200 (a soft 404).
+SOFT_404_BODY = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Không tìm thấy</title></head>"
+                 "<body><h1>Không tìm thấy tệp</h1><p>Tệp bạn yêu cầu không tồn tại.</p></body></html>").encode()
+OVERSIZED_BYTES = 21 * 1024 * 1024  # past ARCHIVER_MEDIA_MAX_BYTES (20 MB)
+
+
 # ------------------------------------------------------------------ model
 
 @dataclass
@@ -208,10 +224,39 @@ class Site:
         self.by_slug[slug] = art
         for b in spec.blocks:
             if isinstance(b, Img):
-                self.assets[asset_key(b.src)] = _binary_for(asset_key(b.src)) or ("image/jpeg", TINY_JPEG)
+                key = asset_key(b.src)
+                self.assets[key] = distinct_file(key, *(_binary_for(key) or ("image/jpeg", TINY_JPEG)))
             elif isinstance(b, Attach) and b.kind != "video":
-                self.assets[asset_key(b.href)] = ("application/pdf", tiny_pdf(b.text or spec.title))
+                key = asset_key(b.href)
+                self.assets[key] = distinct_file(key, "application/pdf", tiny_pdf(b.text or spec.title))
+        self._file_traps()
         return art
+
+    def _file_traps(self) -> None:
+        """A soft-404 photo, and a scan over the per-file cap (content.py links them)."""
+        soft, big = asset_key(content.SOFT_404_PHOTO), asset_key(content.OVERSIZED_FILE)
+        if soft in self.assets:
+            self.assets[soft] = ("text/html; charset=utf-8", SOFT_404_BODY)
+        if big in self.assets and len(self.assets[big][1]) < OVERSIZED_BYTES:
+            self.assets[big] = ("application/pdf", b"%PDF-1.4\n%" + b"0" * OVERSIZED_BYTES)
+
+    def file_oracle(self, origin: str) -> dict:
+        """Each file an article links (videos aside) -> what the archive must
+        record of it: status "ok" with the sha256 of the bytes served, or the
+        refusal ("soft_404", "too_large")."""
+        import hashlib
+
+        out = {}
+        for art in self.articles:
+            links = [i.src for i in art.images()] + [a.href for a in art.attachments() if a.kind != "video"]
+            for src in links:
+                url = absolute(src, origin)
+                ctype, data = self.assets[asset_key(src)]
+                status = ("soft_404" if ctype.startswith("text/html") else
+                          "too_large" if len(data) >= OVERSIZED_BYTES else "ok")
+                out[url] = {"status": status,
+                            "sha256": hashlib.sha256(data).hexdigest() if status == "ok" else None}
+        return out
 
     def _sort(self) -> None:
         self.articles.sort(key=lambda a: (a.spec.published, a.slug), reverse=True)
@@ -760,6 +805,7 @@ class Site:
                                  for slug, (t, _) in content.STATIC_PAGES.items()],
                 "home": f"{origin}/",
                 "traps": self.trap_urls(origin),
+                "files": self.file_oracle(origin),
             }
             if self.fault_set is not None:
                 out["faults"] = self.fault_set.manifest(origin)
