@@ -114,7 +114,9 @@ TABLES = {
             "last_fetched_at": "When last fetched with these bytes (UTC)",
             "fetch_count": "How many fetches returned these bytes",
             "sha256": "SHA-256 of the raw bytes", "encoding": "Character encoding used to decode",
-            "content_type": "Content-Type header", "html_gz": "The raw bytes, gzip-compressed",
+            "content_type": "Content-Type header",
+            "html_gz": "Empty in new rows: the raw bytes are kept once, in the WARC (see captures); "
+                       "archives made before 2026-12 held a gzipped copy here",
         },
     },
     "failures": {
@@ -200,6 +202,19 @@ TABLES = {
             "status": "HTTP status of the capture", "outcome": "What the import did with it",
             "run_id": RUN_LINK, "imported_at": "When (UTC)",
         },
+    },
+    "discovered_urls": {
+        "description": "URLs named by some source (sitemap, feed, listing page, web archive "
+                       "import), one row per URL and source: what the completeness report "
+                       "checks the archive against",
+        "columns": {
+            "url": "URL named", "source": "sitemap, feed, listing, import, ...",
+            "found_in": "The document that named it", "lastmod": "Its lastmod or publication "
+            "time as printed there", "first_seen_at": "First seen (UTC)",
+            "last_seen_at": "Last seen (UTC)", "first_run_id": "crawl_runs.id that first saw it",
+            "last_run_id": "crawl_runs.id that last saw it",
+        },
+        "facets": ["source"],
     },
     "articles_per_month": {
         "description": "Articles per local publication month",

@@ -22,8 +22,9 @@ marks: articles holding the exact word rank first (``EXACT``), and ``exact``
 keeps only them. A malformed query (a quote or parenthesis left open, an
 operator with nothing on one side) raises QueryError with one sentence.
 
-The ranking (``SEARCH_SQL``): exact-mark matches first, then bm25 with a
-title hit worth 8 body hits, then the newest. The CLI, ``export --query``
+The ranking (``search_sql``): exact-mark matches first, then the number of
+the query's words in the title, then bm25 (a title hit worth 8 body hits),
+then the newest. The CLI, ``export --query``
 and Datasette's canned query (through the SQL functions that ``register``
 adds to a connection; scraper/analyst/datasette_plugin.py adds them to
 Datasette's) run this same SQL.
@@ -197,22 +198,22 @@ def _pattern(term: Term, exact: bool) -> re.Pattern:
 
 @functools.lru_cache(maxsize=64)
 def _compiled(query: str):
-    """(tree, [(term, exact pattern, folded pattern)]) for the marked terms that
-    are wanted (not under a NOT); cached since SQL calls it once per row."""
+    """(tree, marked terms wanted, every term wanted): the terms outside a
+    NOT's right side; cached since SQL calls it once per row."""
     tree = parse(query)
-    marked = []
+    wanted_terms: list[Term] = []
 
     def walk(node, wanted):
         if isinstance(node, Term):
-            if wanted and node.marked:
-                marked.append(node)
+            if wanted and node not in wanted_terms:
+                wanted_terms.append(node)
             return
         walk(node.left, wanted)
         walk(node.right, wanted if node.name != "NOT" else False)
 
     if tree is not None:
         walk(tree, True)
-    return tree, marked
+    return tree, [t for t in wanted_terms if t.marked], wanted_terms
 
 
 def _any_marked(node) -> bool:
@@ -230,17 +231,28 @@ def _has(term: Term, original: str, folded: str) -> bool:
 def exact_matches(query: str, title: str | None, body: str | None) -> int:
     """How many of the query's marked terms (outside NOT) occur with their
     marks in the article: the first key of the ranking. 0 when none was typed."""
-    _, marked = _compiled(query)
+    _, marked, _ = _compiled(query)
     if not marked:
         return 0
     text = unicodedata.normalize("NFC", f"{title or ''}\n{body or ''}").lower()
     return sum(1 for term in marked if _pattern(term, exact=True).search(text))
 
 
+def title_matches(query: str, title: str | None) -> int:
+    """How many of the query's terms (outside NOT) the title holds, marks
+    ignored: the second key of the ranking. bm25 weighs titles too, but on
+    a small archive a word found in over half of the articles gets an idf
+    of almost nothing (SQLite's bm25 floors it at 1e-6), and with it every
+    weight; a count of title hits keeps "doi moi" in a title first."""
+    _, _, wanted = _compiled(query)
+    folded = fold(unicodedata.normalize("NFC", title or ""))
+    return sum(1 for term in wanted if _pattern(term, exact=False).search(folded))
+
+
 def is_exact(query: str, title: str | None, body: str | None) -> int:
     """1 when the article answers the query with marked words taken exactly
     (unmarked words still fold), else 0: what --exact keeps."""
-    tree, _ = _compiled(query)
+    tree, _, _ = _compiled(query)
     if tree is None:
         return 0
     if not _any_marked(tree):  # every word folds: FTS5's match is the answer
@@ -286,7 +298,15 @@ def register(conn) -> None:
     conn.create_function("archive_match", 1, sql_match, deterministic=True)
     conn.create_function("archive_exact_matches", 3, _quiet(exact_matches), deterministic=True)
     conn.create_function("archive_is_exact", 3, _quiet(is_exact), deterministic=True)
+    conn.create_function("archive_title_matches", 2, _quiet_title, deterministic=True)
     conn.create_function("archive_snippet", 2, _marked_snippet, deterministic=True)
+
+
+def _quiet_title(query, title):
+    try:
+        return title_matches(query or "", title)
+    except QueryError:
+        return 0
 
 
 def _marked_snippet(original, marked_folded):
@@ -307,15 +327,17 @@ def _quiet(function):
 
 
 _WEIGHTS = ", ".join(str(w) for w in BM25_WEIGHTS)
-# The ranking, shared by every caller: exact-mark hits first, then bm25 (lower
-# is better in SQLite), then the newest. :q is the query as typed.
+# The ranking, shared by every caller: exact-mark hits first, then words in
+# the title, then bm25 (lower is better in SQLite), then the newest. :q is
+# the query as typed.
 RANK_COLUMNS = (
     "archive_exact_matches(:q, a.title, a.body_text) AS exact_matches, "
+    "archive_title_matches(:q, a.title) AS title_matches, "
     f"bm25({FTS_TABLE}, {_WEIGHTS}) AS bm25"
 )
 MATCH_WHERE = f"{FTS_TABLE} MATCH archive_match(:q)"
 EXACT_WHERE = "archive_is_exact(:q, a.title, a.body_text)"
-ORDER = "exact_matches DESC, bm25, a.published_at DESC, a.url"
+ORDER = "exact_matches DESC, title_matches DESC, bm25, a.published_at DESC, a.url"
 FROM = f"FROM {FTS_TABLE} f JOIN articles a ON a.rowid = f.rowid"
 
 
@@ -334,7 +356,8 @@ def search(db, query: str, *, limit: int | None = 10, since: str | None = None,
     ``since``/``until`` are inclusive local dates (YYYY-MM-DD) compared with
     ``published_date``; ``exact`` keeps articles holding the marked words as
     typed. Each hit carries ``snippet`` (the matched words between OPEN_MARK
-    and CLOSE_MARK), ``score`` (bm25, higher is better) and ``exact_matches``.
+    and CLOSE_MARK) and its ranking keys: ``exact_matches``,
+    ``title_matches`` and ``score`` (bm25, higher is better).
     Raises QueryError for a malformed query.
     """
     if match_expression(query) is None:
