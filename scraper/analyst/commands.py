@@ -97,8 +97,8 @@ def search(query, db, limit, since, until, exact, as_json, rebuild):
     too, but articles holding "Đảng" come first (--exact keeps only those).
     Words must all occur (AND is implied); a OR b: either; a NOT b: a
     without b; "quoted words" side by side; thi* a prefix; (a OR b) c
-    groups. Operators are in capitals. Ranking: exact marks, then bm25 with
-    titles weighted, then the newest. Dates are local (GMT+07), inclusive;
+    groups. Operators are in capitals. Ranking: exact marks, then words in
+    the title, then bm25 (titles weighted), then the newest. Dates are local (GMT+07), inclusive;
     YYYY or YYYY-MM stand for the whole year or month.
 
     Exit status: 0 hits found, 1 no hits, 2 bad query, option or archive.
