@@ -22,7 +22,7 @@ from .encoding import decode
 from .extract import Page, read_page
 from .items import Article
 from .middlewares import looks_binary
-from .urls import host_of, is_alternate_view, is_gone_redirect, on_host, same_page, sniffs_html
+from .urls import archive_key, is_alternate_view, is_gone_redirect, on_host, same_page, sniffs_html
 
 # Markup cap ('<' count): lxml costs ~600 B per element, so a small page of bare
 # tags (1 MB of <br>) would take ~600 MB; 100,000 keeps it near 50 MB (the
@@ -99,10 +99,10 @@ def decide(page: Page, ctx: FetchContext) -> Decision:
         # A canonical naming another page (the home page, a category) is a CMS
         # mistake: the article is kept under the URL it was fetched from.
         url = ctx.final_url
-    if host_of(url) == host_of(ctx.base_url):
-        # One spelling per page of the site in the archive's keys: the crawl's
-        # own scheme and host (http→https, www. or not).
-        url = on_host(url, ctx.base_url)
+    # One spelling per page in the archive's keys, whatever the crawl, the
+    # link or a web-archive capture spelled (http/https, www. or not): one row
+    # per article (urls.archive_key).
+    url = archive_key(url, ctx.base_url)
     category = article.category or ctx.listing_title
     return Decision(article.kind, article=replace(article, url=url, category=category))
 

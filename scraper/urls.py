@@ -45,6 +45,46 @@ def on_host(url: str, canonical_for: str) -> str:
     return urlunsplit((ph.scheme, ph.netloc, pu.path or "/", pu.query, ""))
 
 
+def _is_local_host(host: str) -> bool:
+    """An IP address or a single-label name (localhost): a mirror or a test
+    server, whose scheme and port are part of its identity."""
+    return "." not in host or host.replace(".", "").isdigit() or ":" in host
+
+
+def key_root(url: str) -> str:
+    """The one spelling of a site's root that archive keys use, whatever
+    spelling a crawl, a link or a web-archive capture came in with: https,
+    no www., no default port, for a named host (a site served over both
+    schemes and both names is one site); a local host (an IP address,
+    localhost) keeps its scheme and port."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if _is_local_host(host):
+        return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), "/", "", ""))
+    host = host[4:] if host.startswith("www.") else host
+    port = parts.port if parts.port not in (None, 80, 443) else None
+    return f"https://{host}{f':{port}' if port else ''}/"
+
+
+def archive_key(url: str, base_url: str) -> str:
+    """`url` spelled as the archive keys it: a page of the site (any scheme,
+    www. or not) on `key_root(base_url)`; a page of another named host on
+    its own key root (a mirror's canonical naming the real site)."""
+    root = base_url if host_of(url) == host_of(base_url) else url
+    return on_host(url, key_root(root))
+
+
+def is_followable(url: str, site_host: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or len(url) > 2000:
+        return False
+    if host_of(url) != site_host:
+        return False
+    if SKIP_EXT.search(parts.path) or ALT_VIEW.search(parts.path + ("?" + parts.query if parts.query else "")):
+        return False
+    return True
+
+
 def is_followable(url: str, site_host: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or len(url) > 2000:

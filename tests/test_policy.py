@@ -132,3 +132,35 @@ def test_read_decodes_like_the_crawl():
     assert encoding == "cp1252" and "Café –" in text
     # Nothing declared: a strict UTF-8 guess first.
     assert decode("<p>Công đoàn</p>".encode(), None) == ("utf-8", "<p>Công đoàn</p>")
+
+
+# Issue 10, point 7: one row per article whatever spelling of the host the
+# crawl, a link or a web-archive capture used.
+SPELLINGS = ["http://congdoanbackan.org.vn/", "https://congdoanbackan.org.vn/",
+             "http://www.congdoanbackan.org.vn/", "https://www.congdoanbackan.org.vn/",
+             "https://WWW.CongDoanBacKan.org.vn:443/"]
+
+
+@pytest.mark.parametrize("base", SPELLINGS)
+@pytest.mark.parametrize("fetched", SPELLINGS)
+def test_one_key_whatever_spelling_the_crawl_and_the_page_use(base, fetched):
+    for canonical in (None, fetched + "bai-viet.html"):
+        d = decision_for(article(canonical), ctx(fetched + "bai-viet.html", base=base))
+        assert d.article.url == "https://congdoanbackan.org.vn/bai-viet.html"
+
+
+def test_a_canonical_naming_the_real_site_is_keyed_on_its_one_spelling():
+    mirror = "http://127.0.0.1:8000/"
+    d = decision_for(article("http://www.congdoanbackan.org.vn/bai-viet.html"),
+                     ctx(mirror + "bai-viet.html", base=mirror))
+    assert d.article.url == "https://congdoanbackan.org.vn/bai-viet.html"
+
+
+def test_a_local_mirror_keeps_its_scheme_and_port():
+    from scraper.urls import archive_key, key_root
+
+    assert key_root("http://127.0.0.1:8000/x.html") == "http://127.0.0.1:8000/"
+    assert key_root("http://localhost:8000/") == "http://localhost:8000/"
+    assert key_root("http://www.example.org:8080/a") == "https://example.org:8080/"
+    assert archive_key("http://127.0.0.1:8000/a.html?x=1", "http://127.0.0.1:8000/") \
+        == "http://127.0.0.1:8000/a.html?x=1"
