@@ -52,7 +52,21 @@ class WaybackSpider(scrapy.Spider):
         # Only the archive's pipelines: no media fetched from the live site.
         "ITEM_PIPELINES": {"pipelines.archive.ArchivePipeline": 300,
                            "pipelines.wayback.ImportedCapturePipeline": 310},
+        # Two seconds between requests unless --delay says otherwise: the
+        # Internet Archive's CDX limit was lowered to 30 requests a minute in
+        # 2026 (as its staff told the `wayback` library's maintainers).
+        "DOWNLOAD_DELAY": 2.0,
+        "AUTOTHROTTLE_START_DELAY": 2.0,
     }
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        # A 429 or 503 from the archive pauses the whole import
+        # (sources/backoff.py): its responses reach it before RetryAfterMiddleware (560) waits.
+        middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+        middlewares["scraper.sources.backoff.ArchiveBackoffMiddleware"] = 565
+        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="spider")
 
     def __init__(self, site: str = DEFAULT_SITE, cdx_url: str = cdx.IA_CDX,
                  replay_prefix: str = cdx.IA_REPLAY, date_from: str | None = None,

@@ -221,6 +221,17 @@ def test_a_rerun_adds_nothing(imported):
                     "and run_started_at < ?", [last["started_at"]])[0]["n"]
 
 
+def test_reparse_reads_imported_captures_as_the_import_did(imported):
+    db = imported["db"]
+    before = rows(db, "select url, content_hash, origin, capture_timestamp from articles order by url")
+    done = subprocess.run([sys.executable, "-m", "scraper", "reparse", "--db", str(db)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+    assert " 0 changed" in done.stdout and " 0 new" in done.stdout, done.stdout
+    after = rows(db, "select url, content_hash, origin, capture_timestamp from articles order by url")
+    assert after == before
+
+
 def test_bad_input_is_refused_before_anything_opens(tmp_path):
     db = tmp_path / "x.db"
     for args in (["--site", "http://x.org/"], ["--from", "2025-07-01"], ["--from", "20251301"],
@@ -242,6 +253,8 @@ class FakeWaybackMachine:
         self.captures = captures  # (timestamp, url) -> body
         self.page_rows = page_rows
         self.hits: dict[str, int] = {}
+        self.times: dict[str, list[float]] = {}  # when each capture was asked for
+        self.all_times: list[float] = []
         self.cdx_queries: list[dict] = []
         self.throttle_once: set[str] = set()  # urls answered 429 on their first request
         self.rewritten: set[str] = set()  # urls served only rewritten
@@ -271,6 +284,8 @@ class FakeWaybackMachine:
             return self.send(h, 404, b"not here", {})
         stamp, _, url = m.groups()
         self.hits[url] = self.hits.get(url, 0) + 1
+        self.times.setdefault(url, []).append(time.monotonic())
+        self.all_times.append(time.monotonic())
         if url in self.throttle_once and self.hits[url] == 1:
             return self.send(h, 429, b"slow down", {"Retry-After": "1"})
         body = self.captures.get((stamp, url))
@@ -356,8 +371,11 @@ def ia(tmp_path_factory):
     args = (site, archive.url + "cdx/search/cdx", archive.url + "web/")
     # First only what was captured from May on, then everything: the older
     # capture of the edited article comes after its newer one.
-    late = wayback(db, *args, "--from", "20240501")
-    full = wayback(db, *args)
+    # One request at a time, as toward the real archive (a download delay,
+    # however small, lets a pause hold the requests already queued).
+    polite = ("--delay", "0.05", "--concurrency", "1")
+    late = wayback(db, *args, "--from", "20240501", *polite)
+    full = wayback(db, *args, *polite)
     yield {"db": db, "archive": archive, "late": late, "full": full, "edited": edited,
            "throttled": throttled, "rewritten": rewritten, "captures": captures,
            "site_url": server.url}
@@ -377,7 +395,13 @@ def test_ia_listing_is_paged_by_resume_key_and_filtered_by_the_server(ia):
 
 
 def test_a_429_is_waited_out_and_retried(ia):
-    assert ia["archive"].hits[ia["throttled"]] == 2
+    archive = ia["archive"]
+    assert archive.hits[ia["throttled"]] == 2
+    refused, retried = archive.times[ia["throttled"]]
+    assert retried - refused >= 0.9  # Retry-After: 1
+    # The whole import paused, not only the refused request: at most the one
+    # request the downloader sent as the 429 came in went out meanwhile.
+    assert len([t for t in archive.all_times if refused < t < refused + 0.9]) <= 1
     assert rows(ia["db"], "select count(*) n from failures where url = ?", [ia["throttled"]])[0]["n"] == 0
     answers = rows(ia["db"], "select url, http_status from captures where http_status = 429")
     # The archive's own answer is kept under the URL that gave it, not the page's.

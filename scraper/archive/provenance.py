@@ -16,6 +16,8 @@ import has already taken in.
 """
 from __future__ import annotations
 
+import re
+
 import sqlite_utils
 
 PROVENANCE_COLUMNS = {"origin": str, "capture_timestamp": str, "replay_url": str}
@@ -89,3 +91,16 @@ def save_older(db: sqlite_utils.Database, fetched, digest: str, old: dict,
         db["run_outcomes"].insert({"run_id": run_id, "url": url, "outcome": outcome},
                                   pk=("run_id", "url"), replace=True)
     return outcome
+
+
+_REPLAY = re.compile(r"^(?P<origin>.+/)(?P<timestamp>\d{14})(?:[a-z]{2}_)?/")
+
+
+def of_capture(capture: dict) -> dict:
+    """The provenance of an indexed capture (a `captures` row): a web
+    archive's replay, by its `replay_url`, or a live fetch."""
+    match = _REPLAY.match(capture.get("replay_url") or "")
+    if not match:
+        return {"origin": LIVE, "capture_timestamp": None, "replay_url": None}
+    return {"origin": match["origin"], "capture_timestamp": match["timestamp"],
+            "replay_url": capture["replay_url"]}
