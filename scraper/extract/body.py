@@ -38,7 +38,16 @@ STOP_RE = re.compile(
     r"^(tin khác|các tin khác|tin cùng chuyên mục|tin cùng loại|tin liên quan|bài viết khác|"
     r"các bài viết khác|bài liên quan|bài viết liên quan|xem thêm|tin đã đưa|các tin đã đưa|"
     r"tin mới hơn|tin cũ hơn|chia sẻ|share|từ khóa|từ khoá|tags?\s*:|bình luận|ý kiến bạn đọc|"
-    r"gửi bình luận|in bài viết|quay lại|về đầu trang|lượt xem|có liên quan|related)",
+    r"gửi bình luận|in bài viết|quay lại|về đầu trang|lượt xem|có liên quan|related|"
+    # The same markers on pages from elsewhere (English, German, French,
+    # Spanish, Portuguese), seen on trafilatura's evaluation pages.
+    r"leave a (reply|comment)|comments?\b|you (may|might) also like|about the author|"
+    r"join our newsletter|sign up for our newsletter|share this|"
+    r"kommentare?\b|ähnliche (beiträge|artikel)|das könnte sie auch interessieren|über den autor|"
+    r"mehr zum thema|weitere (artikel|beiträge)|war (der|dieser) (artikel|beitrag) (nützlich|hilfreich)|"
+    r"wie bewerten sie|diesen (artikel|beitrag) (teilen|bewerten)|teilen\s*:|"
+    r"vous aimerez aussi|à lire aussi|sur le même sujet|partager|"
+    r"te puede interesar|noticias relacionadas|comentarios|compartir|veja também|leia também)",
     re.I,
 )
 # A related list in the middle of the body, after which the article goes on.
@@ -163,6 +172,8 @@ def body_blocks(doc: PageDoc, container, start: float) -> list[Block]:
             continue  # "File đính kèm:" and the file lines under it
         if PAGE_NUMBER.match(block.text):
             continue  # "Trang 1/2": a printed page's footer
+        if block.el.tag == "figcaption":
+            continue  # a <figcaption> is its photo's caption (images[].caption), not body text
         if (STOP_RE.match(block.text) and len(block.text) - block.link_chars <= STOP_HEADING_MAX) or (
                 len(block.text) < LINK_LINE_MAX_CHARS and (
                     block.link_chars >= len(block.text) * LINK_LIST_SHARE
