@@ -85,6 +85,7 @@ class WaybackSpider(scrapy.Spider):
         self.imported_digests: set[tuple[str, str]] = set()
         self.failed_before: set[str] = set()
         self.pages: dict[str, list[cdx.Capture]] = {}
+        self.listed_keys: set[str] = set()  # every page the listing names
         self.listed = 0
         self.listings_pending = len(self._sites())
         self.fingerprints: set[str] = set()
@@ -176,6 +177,7 @@ class WaybackSpider(scrapy.Spider):
         if capture.digest and (key, capture.digest) in self.imported_digests:
             self.crawler.stats.inc_value("archiver/captures_same_digest")
             return
+        self.listed_keys.add(key)
         caps = self.pages.setdefault(key, [])
         if any(c.timestamp == capture.timestamp for c in caps):
             return
@@ -211,6 +213,10 @@ class WaybackSpider(scrapy.Spider):
         linked = meta["chain"][0] if meta["chain"] else original
         stamp, fetched_at = _capture_time(response, meta["wayback_capture"]["timestamp"])
         if response.status in REDIRECT_CODES:
+            hop = self._archive_hop(response, original)
+            if hop is not None:
+                yield hop
+                return
             yield from self._redirect(response, capture, key, original, linked, stamp)
             return
         ctx = FetchContext(linked_url=linked, final_url=original, base_url=self.base_url,
@@ -255,7 +261,7 @@ class WaybackSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"archiver/kind/{decision.rule}")
         if decision.follow:
             target = decision.follow
-            if self._key(target) not in self.pages and len(meta["chain"]) < MAX_REDIRECT_HOPS:
+            if self._key(target) not in self.listed_keys and len(meta["chain"]) < MAX_REDIRECT_HOPS:
                 yield self._capture_request(capture, key, target, stamp, (*meta["chain"], original))
                 return
         if decision.article is not None:
@@ -284,6 +290,27 @@ class WaybackSpider(scrapy.Spider):
                                   digest=other.digest, status=other.status,
                                   outcome=f"skipped_{why}")
 
+    def _archive_hop(self, response, original: str):
+        """The archive's own redirect to its nearest capture of the same URL
+        (the Wayback Machine answers a timestamp it does not hold exactly
+        that way): followed as the same capture, not as the site's redirect."""
+        location = response.headers.get("Location")
+        if not location or response.meta.get("archive_hops", 0) >= MAX_REDIRECT_HOPS:
+            return None
+        absolute = urljoin(response.url, location.decode("latin-1"))
+        stamp = replay.timestamp_in(absolute, self.replay_prefix)
+        target = replay.original_url(absolute, self.replay_prefix)
+        if stamp is None or normalize(target) != normalize(original):
+            return None
+        self.crawler.stats.inc_value("archiver/archive_redirects")
+        meta = dict(response.meta)
+        meta["wayback_capture"] = {"original": original, "timestamp": stamp}
+        meta["archive_hops"] = meta.get("archive_hops", 0) + 1
+        for name in ("redirect_urls", "retry_times", "download_slot", "download_latency"):
+            meta.pop(name, None)
+        return response.request.replace(url=cdx.replay_url(self.replay_prefix, stamp, original),
+                                        meta=meta)
+
     def _redirect(self, response, capture, key, original, linked, stamp):
         location = response.headers.get("Location")
         target = urljoin(original, replay.original_url(location.decode("latin-1"),
@@ -295,7 +322,7 @@ class WaybackSpider(scrapy.Spider):
         elif host_of(target) != host_of(self.base_url):
             yield self._failure(linked, response.status, f"off-site redirect to {target} not followed",
                                 "skipped")
-        elif self._key(target) in self.pages or self._key(target) == key:
+        elif self._key(target) in self.listed_keys or self._key(target) == key:
             # Listed on its own: its captures are imported in their turn.
             self.crawler.stats.inc_value("archiver/redirects_to_listed")
         elif len(response.meta["chain"]) >= MAX_REDIRECT_HOPS:

@@ -249,8 +249,10 @@ class FakeWaybackMachine:
     arrays paged by resumeKey, /web/<timestamp>id_/<url> raw captures with
     Memento-Datetime and the original headers as X-Archive-Orig-*."""
 
-    def __init__(self, captures: dict[tuple[str, str], bytes], page_rows: int = 2):
-        self.captures = captures  # (timestamp, url) -> body
+    def __init__(self, captures: dict[tuple[str, str], bytes], page_rows: int = 2,
+                 unlisted: dict[tuple[str, str], bytes] | None = None):
+        self.captures = captures  # (timestamp, url) -> body, or (status, Location) for a redirect
+        self.unlisted = unlisted or {}  # served, but not in the CDX listing
         self.page_rows = page_rows
         self.hits: dict[str, int] = {}
         self.times: dict[str, list[float]] = {}  # when each capture was asked for
@@ -288,22 +290,33 @@ class FakeWaybackMachine:
         self.all_times.append(time.monotonic())
         if url in self.throttle_once and self.hits[url] == 1:
             return self.send(h, 429, b"slow down", {"Retry-After": "1"})
-        body = self.captures.get((stamp, url))
+        body = self.captures.get((stamp, url)) or self.unlisted.get((stamp, url))
         if body is None:
-            return self.send(h, 404, b"no capture", {})
+            held = sorted(t for t, u in [*self.captures, *self.unlisted] if u == url)
+            if not held:
+                return self.send(h, 404, b"no capture", {})
+            # As the Wayback Machine does: off to the nearest capture it holds.
+            nearest = min(held, key=lambda t: abs(int(t) - int(stamp)))
+            return self.send(h, 302, b"", {"Location": f"/web/{nearest}id_/{url}"})
+        if isinstance(body, tuple):
+            status, location = body  # a redirect the archive captured, Location rewritten
+            return self.send(h, status, b"", {"Location": f"{self.url}web/{stamp}id_/{location}",
+                                              "Memento-Datetime": _http_date(stamp)})
         if url in self.rewritten:
             body = rewrite_like_the_wayback_machine(body, self.url + "web/", stamp)
-        when = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.strptime(stamp, "%Y%m%d%H%M%S"))
         self.send(h, 200, body, {"Content-Type": "text/html; charset=utf-8",
-                                 "Memento-Datetime": when, "X-Archive-Orig-Server": "Apache",
+                                 "Memento-Datetime": _http_date(stamp),
+                                 "X-Archive-Orig-Server": "Apache",
                                  "X-Archive-Orig-Content-Type": "text/html; charset=utf-8"})
 
     def cdx(self, h, query):
         self.cdx_queries.append(query)
         table = [["timestamp", "original", "statuscode", "mimetype", "digest"]]
         for (stamp, url), body in sorted(self.captures.items()):
-            digest = cdx_digest(body)
-            table.append([stamp, url, "200", "text/html", digest])
+            if isinstance(body, tuple):
+                table.append([stamp, url, str(body[0]), "text/html", cdx_digest(body[1].encode())])
+            else:
+                table.append([stamp, url, "200", "text/html", cdx_digest(body)])
         start = int(query.get("resumeKey", ["0"])[0])
         page = table[:1] + table[1 + start:1 + start + self.page_rows]
         if 1 + start + self.page_rows < len(table):
@@ -318,6 +331,10 @@ class FakeWaybackMachine:
         h.send_header("Content-Length", str(len(body)))
         h.end_headers()
         h.wfile.write(body)
+
+
+def _http_date(stamp: str) -> str:
+    return time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.strptime(stamp, "%Y%m%d%H%M%S"))
 
 
 def cdx_digest(body: bytes) -> str:
@@ -351,9 +368,9 @@ def ia(tmp_path_factory):
     answered 429 first, one served only rewritten."""
     with MirrorServer(build_site(n_articles=N_ARTICLES)) as server:
         manifest = json.load(urllib.request.urlopen(server.url + "__mirror/manifest.json"))
-        urls = [a["url"] for a in manifest["articles"]][:3]
+        urls = [a["url"] for a in manifest["articles"]][:4]
         fetch = lambda u: urllib.request.urlopen(u).read()  # noqa: E731
-        edited, throttled, rewritten = urls
+        edited, throttled, rewritten, moved = urls
         captures = {("20240101000000", server.url): fetch(server.url),
                     ("20240101000000", edited): fetch(edited),
                     ("20240215000000", throttled): fetch(throttled),
@@ -362,8 +379,13 @@ def ia(tmp_path_factory):
         captures[("20240601000000", edited)] = fetch(edited)
         # A capture repeating the edited bytes (the IA collapses only adjacent rows).
         captures[("20240701000000", edited)] = captures[("20240601000000", edited)]
+        # A redirect the archive captured, to a page it holds only a day
+        # later and does not list (outside the listing, as with --from/--to).
+        old_address = server.url + "bai-viet-cu.html"
+        captures[("20240110000000", old_address)] = (301, moved)
+        unlisted = {("20240111000000", moved): fetch(moved)}
         site = urlsplit(server.url).netloc
-    archive = FakeWaybackMachine(captures)
+    archive = FakeWaybackMachine(captures, unlisted=unlisted)
     archive.throttle_once.add(throttled)
     archive.rewritten.add(rewritten)
     work = tmp_path_factory.mktemp("wayback-ia")
@@ -377,6 +399,7 @@ def ia(tmp_path_factory):
     late = wayback(db, *args, "--from", "20240501", *polite)
     full = wayback(db, *args, *polite)
     yield {"db": db, "archive": archive, "late": late, "full": full, "edited": edited,
+           "moved": moved, "old_address": old_address,
            "throttled": throttled, "rewritten": rewritten, "captures": captures,
            "site_url": server.url}
     archive.stop()
@@ -439,6 +462,15 @@ def test_an_edited_article_becomes_versions_in_time_order(ia):
     stamps = {r["timestamp"] for r in rows(db, "select timestamp from imported_captures where url = ?",
                                             [url])}
     assert "20240701000000" not in stamps or ia["archive"].hits[url] == 2
+
+
+def test_a_captured_redirect_is_followed_to_the_targets_own_capture(ia):
+    row = rows(ia["db"], "select * from articles where url = ?", [ia["moved"]])[0]
+    # The archive sent the import on to its nearest capture (a day later).
+    assert row["capture_timestamp"] == "20240111000000"
+    assert row["request_url"] == ia["old_address"] and row["title"]
+    assert ia["archive"].hits[ia["moved"]] == 2  # the archive's 302, then the capture
+    assert not rows(ia["db"], "select * from articles where url = ?", [ia["old_address"]])
 
 
 def test_the_ia_import_reruns_to_nothing(ia):

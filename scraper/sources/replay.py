@@ -66,3 +66,12 @@ def unrewrite(body: bytes, replay_prefix: str) -> bytes:
     body = _ORIG_ATTR.sub(b"", body)
     body = _TOP_FRAME.sub(b"", body)
     return _prefix_pattern(replay_prefix).sub(b"", body)
+
+
+def timestamp_in(url: str, replay_prefix: str) -> str | None:
+    """The capture timestamp a replay URL names, or None for any other URL."""
+    match = _prefix_pattern(replay_prefix).match(url.encode("utf-8"))
+    if not match:
+        return None
+    stamp = re.search(rb"(\d{1,14})(?:[a-z]{2}_)?/$", match.group(0))
+    return stamp.group(1).decode() if stamp else None
