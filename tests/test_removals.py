@@ -120,3 +120,15 @@ def test_a_later_night_keeps_the_first_removal_date_and_a_restored_article_lives
     assert outcomes[night["redirected"]["url"]] == "restored"
     assert outcomes[night["gone"]["url"]] == "still_removed"
     assert run["removed"] == 0
+
+
+def test_removals_and_edits_appear_in_the_report(night, tmp_path):
+    out = subprocess.run([sys.executable, "-m", "scraper", "report", "-o", str(tmp_path / "r.html"),
+                          "--db", str(night["db"])], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    removed = page[page.index("Removed from the site"):page.index("Latest edits")]
+    assert night["gone"]["title"] in removed
+    edits = page[page.index("Latest edits"):page.index("Last crawl runs")]
+    assert night["edited"]["title"] in edits

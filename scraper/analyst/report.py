@@ -39,6 +39,11 @@ def gather(db) -> dict:
                                  "from articles_per_author where author is not null limit 10")),
         "coverage": list(db.query("select field, filled, articles, percent from field_coverage "
                                   "order by position")),
+        # Issue 15: what the site took down, and its latest edits (views of step 5).
+        "removed": list(db.query("select title, url, published_date, removed_at "
+                                 "from removed_articles limit 20")),
+        "changes": list(db.query("select night, title, url, version, words_added, words_removed "
+                                 "from article_changes limit 20")),
         "runs": [_local_times(r) for r in db.query(
             "select id, started_at, finished_at, mode, pages_fetched, articles_new, "
             "articles_updated, articles_unchanged, failures, status from crawl_runs "
@@ -113,6 +118,15 @@ def render(data: dict, title: str = "congdoanbackan.org.vn archive") -> str:
           f'({r["percent"]:g}%)</td><td><span class="meter" style="width:{r["percent"]:g}%">'
           f"</span></td></tr>" for r in data["coverage"]),
         "</tbody></table>",
+        '<h2 lang="en">Removed from the site</h2>',
+        _table(["Title", "Published", "First found gone (UTC)", "URL"],
+               [(r["title"], r["published_date"], r["removed_at"], r["url"])
+                for r in data["removed"]], cls="removed"),
+        '<h2 lang="en">Latest edits</h2>',
+        _table(["Night", "Title", "Version", "Words added", "Words removed", "URL"],
+               [(r["night"], r["title"], r["version"], r["words_added"], r["words_removed"],
+                 r["url"]) for r in data["changes"]], cls="changes"),
+        '<p class="note" lang="en"><code>python -m scraper history URL</code> shows what changed.</p>',
         '<h2 lang="en">Last crawl runs</h2>',
         _table(["Run", "Started", "Finished", "Mode", "Pages", "New", "Updated", "Unchanged",
                 "Failures", "Status"],
