@@ -154,6 +154,9 @@ def crawl(base_url, db, delay, concurrency, full, walk, revalidate, log_file, qu
     if run["message"]:
         print(f"why: {run['message']}")
     _print_failures(db, run["id"])
+    from scraper.cli_media import print_file_summary
+
+    print_file_summary(db, run["id"])
     return keepers.finished(run, int(run["exit_status"] or 0))
 
 

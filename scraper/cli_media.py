@@ -86,6 +86,26 @@ def _check_record(fh, row) -> str | None:
         raise
 
 
+def print_file_summary(db: str, run_id: int) -> None:
+    """One line for the crawl's summary: the run's files, held and not."""
+    conn = sqlite3.connect(db)
+    try:
+        counts = dict(conn.execute("select status, count(*) from media_files where run_id = ? "
+                                   "group by status", [run_id]).fetchall())
+        size = conn.execute("select coalesce(sum(size), 0) from media_files where run_id = ? "
+                            "and status = 'ok'", [run_id]).fetchone()[0]
+    except sqlite3.OperationalError:
+        return  # no media_files table: nothing was fetched
+    finally:
+        conn.close()
+    if not counts:
+        return
+    held = counts.pop("ok", 0)
+    others = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    print(f"files: {held} held ({size / 2**20:.1f} MB)" + (f", not held: {others}" if others else "")
+          + " (select * from media_files)")
+
+
 @click.command()
 @db_option(must_exist=True)
 def verify(db):

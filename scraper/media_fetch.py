@@ -21,6 +21,8 @@ import logging
 from datetime import datetime, timezone
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import StopDownload
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from .archive import Archive
@@ -118,6 +120,8 @@ class MediaFetcher:
             status, error = HTTP_ERROR, f"HTTP {http_status}"
         elif failure.check(MediaOverBudget):
             status, error = OVER_BUDGET, str(failure.value)
+        elif failure.check(StopDownload):  # only MediaBudgetMiddleware stops a file's download
+            status, error = OVER_BUDGET, "the run's file budget was spent before this file's body"
         elif failure.check(ResponseTooLarge):
             status, error = TOO_LARGE, str(failure.value)
             http_status = failure.value.status
@@ -135,20 +139,31 @@ class MediaFetcher:
 class MediaBudgetMiddleware:
     """Downloader middleware: file requests stop once ARCHIVER_MEDIA_BUDGET
     bytes of files were received in this run. The budget can be passed by
-    at most the files in flight, each under ARCHIVER_MEDIA_MAX_BYTES."""
+    at most the files in flight, each under ARCHIVER_MEDIA_MAX_BYTES.
+
+    Scrapy runs ``process_request`` before a request waits for its slot, so
+    a request queued while the budget lasted is checked again when its
+    headers arrive, and its body is not downloaded if the budget is spent."""
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.budget = crawler.settings.getint("ARCHIVER_MEDIA_BUDGET")
         self.spent = 0
+        crawler.signals.connect(self.headers_received, signal=signals.headers_received)
+
+    def _spent(self) -> bool:
+        return bool(self.budget) and self.spent >= self.budget
+
+    def headers_received(self, headers, body_length, request, spider=None):
+        if request.meta.get("archiver_media") and self._spent():
+            raise StopDownload(fail=True)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
     def process_request(self, request):
-        if request.meta.get("archiver_media") and self.budget and self.spent >= self.budget:
-            self.crawler.stats.inc_value("archiver/media/over_budget")
+        if request.meta.get("archiver_media") and self._spent():
             raise MediaOverBudget(f"the run's file budget ({self.budget} B) is spent; "
                                   "fetched by the next run")
         return None
