@@ -102,7 +102,8 @@ def print_file_summary(db: str, run_id: int) -> None:
         return
     held = counts.pop("ok", 0)
     others = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
-    print(f"files: {held} held ({size / 2**20:.1f} MB)" + (f", not held: {others}" if others else "")
+    amount = f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 1024:.0f} KB"
+    print(f"files: {held} held ({amount})" + (f", not held: {others}" if others else "")
           + " (select * from media_files)")
 
 
