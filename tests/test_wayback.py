@@ -208,6 +208,37 @@ def test_a_cut_short_import_resumes_without_duplicates(imported):
     assert len(twice) <= 8
 
 
+def test_a_killed_import_resumes_without_duplicates(pywb):
+    db = pywb["work"] / "killed" / "archive.db"
+    db.parent.mkdir()
+    cmd = wayback_cmd(db, pywb["site"], pywb["cdx"], pywb["replay"], "--delay", "0.2",
+                      "--concurrency", "1")
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            try:
+                if rows(db, "select count(*) n from imported_captures")[0]["n"] >= 4:
+                    break
+            except Exception:  # noqa: BLE001 - the file or table is not there yet
+                continue
+        proc.kill()  # SIGKILL: no chance to close anything
+    finally:
+        proc.wait(timeout=30)
+    taken = rows(db, "select count(*) n from imported_captures")[0]["n"]
+    assert 4 <= taken < 20
+    resumed = wayback(db, pywb["site"], pywb["cdx"], pywb["replay"])
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr[-3000:]
+    assert rows(db, "pragma integrity_check")[0]["integrity_check"] == "ok"
+    assert rows(db, "select count(*) n from articles where kind = 'article'")[0]["n"] == N_ARTICLES
+    assert rows(db, "select max(version) v from articles")[0]["v"] == 1
+    # At most the capture in flight at the kill was fetched twice.
+    twice = rows(db, "select url, fetched_at, count(*) n from captures where replay_url is not null "
+                     "group by 1, 2 having n > 1")
+    assert len(twice) <= 1
+
+
 def test_a_rerun_adds_nothing(imported):
     rerun = imported["rerun"]
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr[-2000:]
@@ -260,6 +291,7 @@ class FakeWaybackMachine:
         self.cdx_queries: list[dict] = []
         self.throttle_once: set[str] = set()  # urls answered 429 on their first request
         self.rewritten: set[str] = set()  # urls served only rewritten
+        self.broken: set[str] = set()  # urls answered 503 every time
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -290,6 +322,8 @@ class FakeWaybackMachine:
         self.all_times.append(time.monotonic())
         if url in self.throttle_once and self.hits[url] == 1:
             return self.send(h, 429, b"slow down", {"Retry-After": "1"})
+        if url in self.broken:
+            return self.send(h, 503, b"backend down", {"Retry-After": "0"})
         body = self.captures.get((stamp, url)) or self.unlisted.get((stamp, url))
         if body is None:
             held = sorted(t for t, u in [*self.captures, *self.unlisted] if u == url)
@@ -368,9 +402,9 @@ def ia(tmp_path_factory):
     answered 429 first, one served only rewritten."""
     with MirrorServer(build_site(n_articles=N_ARTICLES)) as server:
         manifest = json.load(urllib.request.urlopen(server.url + "__mirror/manifest.json"))
-        urls = [a["url"] for a in manifest["articles"]][:4]
+        urls = [a["url"] for a in manifest["articles"]][:5]
         fetch = lambda u: urllib.request.urlopen(u).read()  # noqa: E731
-        edited, throttled, rewritten, moved = urls
+        edited, throttled, rewritten, moved, broken = urls
         captures = {("20240101000000", server.url): fetch(server.url),
                     ("20240101000000", edited): fetch(edited),
                     ("20240215000000", throttled): fetch(throttled),
@@ -384,10 +418,12 @@ def ia(tmp_path_factory):
         old_address = server.url + "bai-viet-cu.html"
         captures[("20240110000000", old_address)] = (301, moved)
         unlisted = {("20240111000000", moved): fetch(moved)}
+        captures[("20240120000000", broken)] = fetch(broken)
         site = urlsplit(server.url).netloc
     archive = FakeWaybackMachine(captures, unlisted=unlisted)
     archive.throttle_once.add(throttled)
     archive.rewritten.add(rewritten)
+    archive.broken.add(broken)
     work = tmp_path_factory.mktemp("wayback-ia")
     db = work / "archive.db"
     args = (site, archive.url + "cdx/search/cdx", archive.url + "web/")
@@ -399,7 +435,7 @@ def ia(tmp_path_factory):
     late = wayback(db, *args, "--from", "20240501", *polite)
     full = wayback(db, *args, *polite)
     yield {"db": db, "archive": archive, "late": late, "full": full, "edited": edited,
-           "moved": moved, "old_address": old_address,
+           "moved": moved, "old_address": old_address, "broken": broken,
            "throttled": throttled, "rewritten": rewritten, "captures": captures,
            "site_url": server.url}
     archive.stop()
@@ -473,11 +509,23 @@ def test_a_captured_redirect_is_followed_to_the_targets_own_capture(ia):
     assert not rows(ia["db"], "select * from articles where url = ?", [ia["old_address"]])
 
 
+def test_a_capture_that_keeps_failing_is_recorded_and_tried_again_next_run(ia):
+    db, url = ia["db"], ia["broken"]
+    failed = rows(db, "select * from failures where url = ?", [url])
+    # Both runs that listed it: 1 request and 3 retries each.
+    assert [(f["http_status"], f["attempts"]) for f in failed] == [(503, 4)]
+    assert ia["archive"].hits[url] == 4
+    assert not rows(db, "select * from imported_captures where url = ?", [url])
+    assert rows(db, "select status from crawl_runs order by id desc limit 1")[0]["status"] == "ok"
+
+
 def test_the_ia_import_reruns_to_nothing(ia):
     again = wayback(ia["db"], urlsplit(ia["site_url"]).netloc, ia["archive"].url + "cdx/search/cdx",
                     ia["archive"].url + "web/")
     assert again.returncode == 0, again.stdout + again.stderr[-2000:]
-    assert " 0 new, 0 updated, 0 unchanged, 0 failures" in again.stdout
+    # Nothing new, and only the capture that failed is asked for again.
+    assert " 0 new, 0 updated, 0 unchanged, 1 failures" in again.stdout, again.stdout
+    assert ia["archive"].hits[ia["broken"]] == 8
 
 
 # ------------------------------------------------- pure functions
