@@ -172,8 +172,6 @@ def body_blocks(doc: PageDoc, container, start: float) -> list[Block]:
             continue  # "File đính kèm:" and the file lines under it
         if PAGE_NUMBER.match(block.text):
             continue  # "Trang 1/2": a printed page's footer
-        if block.el.tag == "figcaption":
-            continue  # a <figcaption> is its photo's caption (images[].caption), not body text
         if (STOP_RE.match(block.text) and len(block.text) - block.link_chars <= STOP_HEADING_MAX) or (
                 len(block.text) < LINK_LINE_MAX_CHARS and (
                     block.link_chars >= len(block.text) * LINK_LIST_SHARE
@@ -181,7 +179,10 @@ def body_blocks(doc: PageDoc, container, start: float) -> list[Block]:
                         and DATED_ITEM.search(block.text)))):
             continue  # "Xem thêm: <a>…</a>", lone links, "<a>Headline</a> (12/12/2024)" items
         kept.append(block)
-    return _drop_running_lines(kept)
+    # A <figcaption> is its photo's caption (images[].caption), not body text,
+    # unless the captions are all the text there is (a photo story).
+    prose = [b for b in kept if b.el.tag != "figcaption"]
+    return _drop_running_lines(prose or kept)
 
 
 def widen_container(doc: PageDoc, container, start: float, levels: int = WIDEN_LEVELS):

@@ -23,7 +23,7 @@ from .tuning import CLASS_HINT_DEPTH, PARAGRAPH_BREAKS, WRAPPER_SHARE
 BLOCK_TAGS = frozenset(
     "p div li h1 h2 h3 h4 h5 h6 td th blockquote pre figcaption dd dt section "
     "article main header footer aside nav table tr tbody thead ul ol dl figure "
-    "center form address".split()
+    "center form address marquee".split()  # a <marquee> ticker is a block of its own (and chrome)
 )
 HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "button", "select",
@@ -157,7 +157,7 @@ class PageDoc:
                 # <header>/<footer> of an <article> hold its title, date, byline;
                 # a "header" holding most of the page's text wraps the page.
                 if not (tag in ("header", "footer") and _inside_article(node)) and not (
-                        tag != "nav" and self.sizes.get(node, 0) >= WRAPPER_SHARE * self.total):
+                        tag == "header" and self.sizes.get(node, 0) >= WRAPPER_SHARE * self.total):
                     result = True
                     break
             elif tag in ("article", "main"):

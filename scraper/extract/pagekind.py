@@ -74,7 +74,11 @@ def is_error_page(doc: PageDoc, article: Article | None) -> bool:
     body = doc.root.find("body")
     text = clean(body.text_content()) if body is not None else ""
     headings = " ".join(clean(h.text_content()) for h in doc.root.iter("h1", "h2", "h3"))
-    return bool(ERROR_TEXT.search(headings)) or (len(text) < ERROR_PAGE_MAX_TEXT and bool(ERROR_TEXT.search(text)))
+    # ... or a short alert line of its own, outside the chrome ("Bài viết không tồn tại hoặc đã bị xóa!").
+    alert = any(b.link_chars == 0 and len(b.text) < ERROR_PAGE_MAX_BODY and ERROR_TEXT.search(b.text)
+                and not doc.is_chrome(b.el) for b in doc.blocks)
+    return bool(ERROR_TEXT.search(headings)) or alert or (
+        len(text) < ERROR_PAGE_MAX_TEXT and bool(ERROR_TEXT.search(text)))
 
 
 def _dated_teasers(doc: PageDoc, container, start, end) -> int:
@@ -130,6 +134,10 @@ def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False) -> Article 
     container = find_body_container(doc, start, selectors=not from_top)
     if container is None:
         return None
+    if from_top and anchors.title_pos is not None and anchors.title_pos < doc.last_order(container):
+        # The title comes before the end of that text: what precedes the title
+        # (a ticker, a teaser) is not the body.
+        start = anchors.title_pos
     container = widen_container(doc, continue_table(doc, container), start)
     lead = lead_blocks(doc, container, start)
     blocks = lead + body_blocks(doc, container, start)
