@@ -54,7 +54,7 @@ class Day(click.ParamType):
 @click.option("--to", "date_to", type=Day(), default=None, help="captures up to this day")
 @db_option(must_exist=False, writer=True)
 @click.option("--delay", type=FiniteFloatRange(min=0), default=None, metavar="SECONDS",
-              help="seconds between requests [default: 1, with AutoThrottle; 0 turns it off]")
+              help="seconds between requests [default: 2, with AutoThrottle; 0 turns it off]")
 @click.option("--concurrency", type=click.IntRange(min=1), default=None, metavar="N",
               help="requests at a time per host [default: 1]")
 @click.option("--log-file", type=LogFile(), default=None,
@@ -111,5 +111,10 @@ def wayback(site, cdx_url, replay_prefix, date_from, date_to, db, delay, concurr
         f"archive: {os.path.abspath(db)}")
     if run["message"]:
         print(f"why: {run['message']}")
+    from scraper.run import RunLifecycle
+
+    reason = crawler.get_extension(RunLifecycle).state.start_failed
+    if reason:
+        print(f"     {reason}")  # what "the start page" (the CDX listing) said
     _print_failures(db, run["id"])
     return int(run["exit_status"] or 0)

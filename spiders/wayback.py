@@ -158,7 +158,8 @@ class WaybackSpider(scrapy.Spider):
             return
         self.crawler.stats.set_value("archiver/captures_listed", self.listed)
         if not self.listed and not self.imported:
-            self._start_failed(f"the archive lists no capture of {self.site}")
+            span = "".join(f" {w} {d}" for w, d in (("from", self.date_from), ("to", self.date_to)) if d)
+            self._start_failed(f"the archive lists no capture of {self.site}{span}")
         self.crawler.stats.set_value("archiver/pages_listed", len(self.pages))
         for key in sorted(self.pages):
             yield from self._next(key)
@@ -171,13 +172,13 @@ class WaybackSpider(scrapy.Spider):
         if host_of(capture.url) != host_of(self.base_url):
             return
         key = self._key(capture.url)
+        self.listed_keys.add(key)
         if (key, capture.timestamp) in self.imported:
             self.crawler.stats.inc_value("archiver/captures_imported_before")
             return
         if capture.digest and (key, capture.digest) in self.imported_digests:
             self.crawler.stats.inc_value("archiver/captures_same_digest")
             return
-        self.listed_keys.add(key)
         caps = self.pages.setdefault(key, [])
         if any(c.timestamp == capture.timestamp for c in caps):
             return

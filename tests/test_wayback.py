@@ -263,6 +263,12 @@ def test_reparse_reads_imported_captures_as_the_import_did(imported):
     assert after == before
 
 
+def test_an_archive_without_captures_of_the_site_fails_the_run(pywb, tmp_path):
+    done = wayback(tmp_path / "none.db", "127.0.0.1:9", pywb["cdx"], pywb["replay"])
+    assert done.returncode == 1, done.stdout + done.stderr[-2000:]
+    assert "the archive lists no capture of 127.0.0.1:9" in done.stdout
+
+
 def test_bad_input_is_refused_before_anything_opens(tmp_path):
     db = tmp_path / "x.db"
     for args in (["--site", "http://x.org/"], ["--from", "2025-07-01"], ["--from", "20251301"],
