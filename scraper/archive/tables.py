@@ -23,9 +23,11 @@ RUN_COLUMNS = {
     "status": str, "message": str, "settings_json": str,
 }
 # The index of the WARC records (scraper.capture writes the rows).
+# Migration step 6 adds "record_type" ("response" or "revisit") and "refers_to"
+# (the record a revisit repeats) to every file, new or old, so that an
+# upgraded archive and a fresh one have the same schema (scraper/archive/media.py).
 CAPTURE_COLUMNS = {
     "id": int, "url": str, "fetched_at": str, "http_status": int, "content_type": str,
     "warc_file": str, "warc_offset": int, "warc_length": int, "record_id": str,
     "payload_digest": str, "run_started_at": str,
-    "record_type": str, "refers_to": str,  # migration step 6: "revisit" rows and what they repeat
 }
