@@ -131,12 +131,15 @@ def test_an_undeliverable_notification_never_changes_the_outcome(failed_night, m
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{s.getsockname()[1]}/hook"
-    for url, expected in ((dead, "not delivered"), (receiver.url + "broken/hook", "not delivered: HTTP 500")):
-        out = crawl(mirror.url, failed_night["db"], "-s", "ARCHIVER_MAX_FAILURES=0", "--notify-url", url,
-                    "--ping-url", url)
-        assert out.returncode == 1, out.stderr[-2000:]  # the run's own verdict
-        assert "notification to http://127.0.0.1:" in out.stderr and expected in out.stderr
-        assert "ping to http://127.0.0.1:" in out.stderr
+    out = crawl(mirror.url, failed_night["db"], "-s", "ARCHIVER_MAX_FAILURES=0", "--notify-url", dead,
+                "--ping-url", receiver.url + "broken/ping")
+    assert out.returncode == 1, out.stderr[-2000:]  # the run's own verdict
+    lines = out.stderr.splitlines()
+    assert any(line.startswith("notification to http://127.0.0.1:") and "not delivered" in line
+               for line in lines)
+    assert any(line.startswith("ping to http://127.0.0.1:") and line.endswith("not delivered: HTTP 500")
+               for line in lines)
+    assert "broken/ping" not in out.stderr  # the host only: such URLs carry tokens
 
 
 def test_a_run_refused_by_the_lock_is_announced(failed_night, mirror, receiver):
