@@ -25,7 +25,7 @@ from .title import SITE_SUFFIX, extract_category, extract_description, find_head
 from .tuning import (ERROR_PAGE_MAX_BODY, ERROR_PAGE_MAX_TEXT, HEADLINE_MIN_CHARS, HEADLINE_SHARE,
                      INFO_BOX_MAX_CHARS, MAX_LINK_DENSITY, MIN_ARTICLE_CHARS, MIN_DATED_TEASERS,
                      MIN_HEADLINES, MIN_NOTICE_CHARS, MIN_PAGE_CHARS, MIN_UNDATED_HEADLINES,
-                     LONGER_READING, RUNNING_TEXT_BLOCK_CHARS, RUNNING_TEXT_MIN_CHARS,
+                     LONGER_READING, RUNNING_TEXT_BLOCK_CHARS, RUNNING_TEXT_MIN_CHARS, SHORTER_RUNNING_BLOCK_CHARS,
                      SHORT_BODY_CHARS, TEASER_LINK_SHARE,
                      UNDATED_HEADLINE_SHARE)
 
@@ -116,12 +116,12 @@ def _is_headline_list(doc: PageDoc, container, start, end, text_chars: int,
     return len(headlines) >= MIN_UNDATED_HEADLINES and chars >= UNDATED_HEADLINE_SHARE * text_chars
 
 
-def _running_text(blocks) -> bool:
+def _running_text(blocks, block_chars: int = RUNNING_TEXT_BLOCK_CHARS) -> bool:
     """The body is one long stretch of prose: a paragraph of running text and
     enough link-free text in all. Teasers are short and headline links are not
     plain text, so a listing never reads this way."""
     plain = [len(b.text) - b.link_chars for b in blocks]
-    return bool(plain) and max(plain) >= RUNNING_TEXT_BLOCK_CHARS and sum(plain) >= RUNNING_TEXT_MIN_CHARS
+    return bool(plain) and max(plain) >= block_chars and sum(plain) >= RUNNING_TEXT_MIN_CHARS
 
 
 def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False) -> Article | None:
@@ -154,11 +154,10 @@ def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False) -> Article 
     link_chars = sum(b.link_chars for b in blocks)
     if not blocks or link_chars > MAX_LINK_DENSITY * text_chars:
         return None
-    if from_top:
-        # Read from the top, only running text makes an article; and running
-        # text is one, whatever headline links sit beside it.
-        if not _running_text(blocks):
-            return None
+    if from_top and _running_text(blocks):
+        pass  # read from the top, running text is an article, whatever headline links sit beside it
+    elif from_top and not _running_text(blocks, SHORTER_RUNNING_BLOCK_CHARS):
+        return None
     elif _is_headline_list(doc, container, start, end, text_chars, strict=anchors.date is not None):
         return None
     elif _dated_teasers(doc, container, start, end) >= MIN_DATED_TEASERS:

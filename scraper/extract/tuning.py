@@ -149,10 +149,14 @@ ERROR_PAGE_MAX_BODY = 400
 # A page with no article whose whole text is shorter than this and says so is an error page; pagekinds (5dee809).
 ERROR_PAGE_MAX_TEXT = 600
 # A page the anchored reading finds no article on is read again from its top, and archived when its body
-# has a link-free paragraph this long ...; set on trafilatura's evaluation pages (bench/bench_real.py).
+# has a link-free paragraph this long ...; set on trafilatura's evaluation pages (bench/bench_real.py);
+# 400, not less: pagekinds' listing_long_summaries has a 314-character teaser.
 RUNNING_TEXT_BLOCK_CHARS = 400
-# ... and this much link-free text in all (same pages); no committed corpus changed kind with them.
+# ... and this much link-free text in all (same pages); no committed corpus changed kind with these.
 RUNNING_TEXT_MIN_CHARS = 1000
+# With paragraphs of only this length, the same reading is an article only if it passes the listing
+# checks too (headline links, dated teasers); same pages (alpin.de, minuto30: 356-378 character paragraphs).
+SHORTER_RUNNING_BLOCK_CHARS = 250
 # An article whose body is shorter than this is read again from the top of its page ...; set on trafilatura's evaluation pages (bench/bench_real.py: bodies of 69-191 characters that were a caption or a teaser).
 SHORT_BODY_CHARS = 500
 # ... and that reading replaces it when its body is this many times longer (same pages).
