@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 # Fields every dated article should have; their coverage is judged per run.
 REQUIRED_FIELDS = ("title", "published_at", "body_text")
+# Fewer re-checks than this say nothing about the site as a whole: a few
+# removals on a small night are ordinary editing.
+MIN_RECHECKS_JUDGED = 10
 
 
 @dataclass
@@ -18,6 +21,7 @@ def judge_run(*, finish_reason: str, pages_fetched: int, articles_seen: int,
               failures: int, coverage: dict[str, float], unparsed_article_pages: int,
               max_failures: int, min_coverage: float, max_unparsed_share: float,
               store_errors: int = 0, pages_parsed: int | None = None,
+              removed: int = 0, rechecked: int = 0, max_removed_share: float = 1.0,
               start_failed: bool = False) -> Verdict:
     """`coverage` maps a required field to the share of this run's articles
     that have it. Thresholds come from settings (ARCHIVER_*). `pages_parsed`
@@ -41,6 +45,12 @@ def judge_run(*, finish_reason: str, pages_fetched: int, articles_seen: int,
         problems.append(f"{store_errors} fetched articles could not be written to the archive")
     if failures > max_failures:
         problems.append(f"{failures} failures, over the budget of {max_failures}")
+    if rechecked >= MIN_RECHECKS_JUDGED and removed > max_removed_share * rechecked:
+        # Archived pages are kept whatever the site answers; a night on which
+        # most of them answer "gone" is the site moving or being replaced
+        # (a merged province's portal), and the keepers must hear of it.
+        problems.append(f"{removed} of {rechecked} re-checked pages answered gone (over "
+                        f"{max_removed_share:.0%}): the site may have moved or changed its addresses")
     for name, share in sorted(coverage.items()):
         if articles_seen and share < min_coverage:
             problems.append(f"field {name} present in {share:.0%} of articles (< {min_coverage:.0%})")

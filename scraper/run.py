@@ -134,6 +134,8 @@ class RunLifecycle:
                 max_failures=self.crawler.settings.getint("ARCHIVER_MAX_FAILURES"),
                 min_coverage=self.crawler.settings.getfloat("ARCHIVER_MIN_COVERAGE"),
                 max_unparsed_share=self.crawler.settings.getfloat("ARCHIVER_MAX_UNPARSED_SHARE"),
+                removed=counts.get("removed", 0), rechecked=counts.get("rechecked", 0),
+                max_removed_share=self.crawler.settings.getfloat("ARCHIVER_MAX_REMOVED_SHARE", 1.0),
             )
             state.summary = archive.finish_run(
                 state.run_id, pages_fetched=pages_fetched, exit_status=verdict.exit_status,

@@ -94,6 +94,9 @@ ARCHIVER_MEDIA_BUDGET = 2 * 1024**3
 # Every archived page is re-checked (conditional request) at least once in
 # this many days, a share of the archive each night; 0 turns the schedule off.
 ARCHIVER_RECHECK_DAYS = 7.0
+# A run in which more than this share of its re-checks (at least 10) answer
+# "gone" is judged failed: the site has moved, not removed its articles.
+ARCHIVER_MAX_REMOVED_SHARE = 0.5
 
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 30.0

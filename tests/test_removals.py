@@ -132,3 +132,21 @@ def test_removals_and_edits_appear_in_the_report(night, tmp_path):
     assert night["gone"]["title"] in removed
     edits = page[page.index("Latest edits"):page.index("Last crawl runs")]
     assert night["edited"]["title"] in edits
+
+
+def test_a_night_on_which_most_pages_are_gone_is_judged_failed(tmp_path):
+    # The site moved (every article now redirects to its not-found page): the
+    # pages keep their bodies, and the run says it failed.
+    db = tmp_path / "archive.db"
+    with MirrorServer(build_site(14)) as mirror:
+        assert crawl(mirror.url, db).returncode == 0
+        articles = get_json(mirror.url + "__mirror/manifest.json")["articles"]
+        for article in articles:
+            post(mirror.url + "__mirror/remove?url=" + article["path"])
+        out = crawl(mirror.url, db, "--revalidate", "36500")
+    assert out.returncode == 1, out.stdout[-2000:]
+    run = last_run(db)
+    assert run["removed"] == len(articles) and run["rechecked"] >= 10
+    assert "re-checked pages answered gone" in run["message"]
+    kept = query(db, "select count(*) n from articles where removed_at is not null and body_text != ''")
+    assert kept[0]["n"] == len(articles)
