@@ -22,7 +22,8 @@ HTTP_ERROR = "http_error"
 TOO_LARGE = "too_large"  # over ARCHIVER_MEDIA_MAX_BYTES: recorded, not held
 OVER_BUDGET = "over_budget"  # the run's ARCHIVER_MEDIA_BUDGET was spent: tried next run
 NETWORK = "network"
-STATUSES = (OK, SOFT_404, MISMATCH, HTTP_ERROR, TOO_LARGE, OVER_BUDGET, NETWORK)
+OFFSITE = "offsite"  # on another host: not fetched, since the crawl never leaves the site's host
+STATUSES = (OK, SOFT_404, MISMATCH, HTTP_ERROR, TOO_LARGE, OVER_BUDGET, NETWORK, OFFSITE)
 
 # Magic numbers -> (family, extension). Families: image, document, archive.
 _MAGIC: tuple[tuple[bytes, int, str, str, str], ...] = (
@@ -99,17 +100,17 @@ def link_extension(url: str) -> str | None:
     return ext if ext.isalnum() and len(ext) <= 5 else None
 
 
-def wanted(article: Article, site_host: str) -> list[MediaRef]:
+def wanted(article: Article) -> list[MediaRef]:
     """The files of `article` to hold: every body photo and every attached
-    file on the site's host. Videos (players on other sites), inline data:
-    URIs and files on other hosts are not fetched: the crawl never leaves
-    the site's host."""
+    file with an http(s) URL. Videos (players on other sites) and inline
+    data: URIs are not files to fetch; which of the rest are on the site's
+    host is ``fetchable``'s to say."""
     out = []
     for img in article.images:
-        if fetchable(img.url, site_host):
+        if urlsplit(img.url).scheme in ("http", "https"):
             out.append(MediaRef(img.url, "image", article.url, img.position))
     for att in article.attachments:
-        if att.kind != "video" and fetchable(att.url, site_host):
+        if att.kind != "video" and urlsplit(att.url).scheme in ("http", "https"):
             out.append(MediaRef(att.url, "attachment", article.url, att.position))
     return out
 

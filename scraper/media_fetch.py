@@ -28,8 +28,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from .archive import Archive
 from .archive import media as media_store
 from .items import Article
-from .media import (HTTP_ERROR, NETWORK, OK, OVER_BUDGET, TOO_LARGE, MediaFetch, fetchable, judge,
-                    wanted)
+from .media import (HTTP_ERROR, NETWORK, OFFSITE, OK, OVER_BUDGET, TOO_LARGE, MediaFetch, fetchable,
+                    judge, wanted)
 from .middlewares import RecordedSkip, ResponseTooLarge
 
 logger = logging.getLogger(__name__)
@@ -80,19 +80,23 @@ class MediaFetcher:
         """Files of archived articles not held yet: failed before (tried
         again like a failed page), never tried, or left by a spent budget."""
         for url, role in self._pending:
-            if fetchable(url, self.site_host):
-                yield from self._request(url, role)
+            yield from self._request(url, role)
 
     def requests_for(self, article: Article):
         if not self.enabled:
             return
-        for ref in wanted(article, self.site_host):
+        for ref in wanted(article):
             yield from self._request(ref.url, ref.role)
 
     def _request(self, url: str, role: str):
         if not self.enabled or url in self.seen:
             return
         self.seen.add(url)
+        if not fetchable(url, self.site_host):
+            # Recorded, not dropped: the archive says which files it lacks and why.
+            yield MediaFetch(url=url, role=role, status=OFFSITE, fetched_at=_now(),
+                             error="on another host: not fetched (the crawl stays on the site's host)")
+            return
         yield scrapy.Request(url, callback=self.parse, errback=self.on_error,
                              priority=MEDIA_PRIORITY,
                              meta={"archiver_media": role, "download_maxsize": self.max_bytes})

@@ -69,6 +69,31 @@ def test_judge_names_the_file_by_its_bytes():
     assert media.judge(tiny_pdf("x"), "attachment", "http://h/tai-ve?id=3", None).extension == "pdf"
 
 
+def test_files_chosen_once_per_url_and_offsite_ones_recorded_not_fetched():
+    from scrapy import Request
+
+    from scraper.items import Article, Attachment, Image
+    from scraper.media_fetch import MediaFetcher
+
+    fetcher = MediaFetcher(enabled=True, max_bytes=1000, site_host="congdoanbackan.org.vn",
+                           held={"https://congdoanbackan.org.vn/upload/held.jpg"})
+    art = Article(url="https://congdoanbackan.org.vn/bai.html", images=[
+        Image("https://congdoanbackan.org.vn/upload/a.jpg", position=0),
+        Image("https://www.congdoanbackan.org.vn/upload/b.jpg", position=1),
+        Image("https://anh.baobackan.vn/c.jpg", position=2),
+        Image("data:image/gif;base64,R0lGODlhAQABAAAAACw=", position=3),
+        Image("https://congdoanbackan.org.vn/upload/held.jpg", position=4),
+    ], attachments=[Attachment("https://www.youtube.com/embed/x", kind="video"),
+                    Attachment("https://congdoanbackan.org.vn/upload/a.jpg", kind="file", position=1)])
+    out = list(fetcher.requests_for(art))
+    assert [r.url for r in out if isinstance(r, Request)] == [
+        "https://congdoanbackan.org.vn/upload/a.jpg", "https://www.congdoanbackan.org.vn/upload/b.jpg"]
+    [offsite] = [r for r in out if isinstance(r, media.MediaFetch)]
+    assert (offsite.url, offsite.status) == ("https://anh.baobackan.vn/c.jpg", media.OFFSITE)
+    assert list(fetcher.requests_for(art)) == []  # once per URL in a run
+    assert list(MediaFetcher(enabled=False, max_bytes=0, site_host="x").requests_for(art)) == []
+
+
 # ---------------------------------------------------------------- the crawl
 
 def test_every_file_held_with_the_sha256_of_the_bytes_served(site):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from ..media import OK, OVER_BUDGET, MediaFetch
+from ..media import OFFSITE, OK, OVER_BUDGET, MediaFetch
 
 MEDIA_COLUMNS = {
     "url": str, "role": str, "status": str, "http_status": int, "sha256": str, "size": int,
@@ -49,7 +49,7 @@ def record(db: sqlite_utils.Database, fetch: MediaFetch, run_id: int | None) -> 
         if old is not None and old["status"] == OK and fetch.status != OK:
             return
         failed_runs = (old["failed_runs"] or 0) if old else 0
-        if fetch.status not in (OK, OVER_BUDGET):
+        if fetch.status not in (OK, OVER_BUDGET, OFFSITE):
             failed_runs += 1
         row = {
             "url": fetch.url, "role": fetch.role, "status": fetch.status,
@@ -84,11 +84,12 @@ def held(db: sqlite_utils.Database) -> set[str]:
 def to_fetch(db: sqlite_utils.Database, max_failed_runs: int) -> list[tuple[str, str]]:
     """(url, role) of files archived articles link that are not held: never
     tried (a run killed before, an archive from before files were fetched),
-    failed fewer than `max_failed_runs` runs, or left over by a spent budget."""
+    failed fewer than `max_failed_runs` runs, or left over by a spent budget.
+    Files on other hosts are not: they are never fetched."""
     return [(r[0], r[1]) for r in db.execute(
         "select url, role from ("
         "  select url, 'image' as role from images union select url, 'attachment' from attachments"
         "  where kind is not 'video') c "
-        "where not exists (select 1 from media_files m where m.url = c.url and "
-        "  (m.status = ? or m.failed_runs >= ?)) "
-        "group by url order by url", [OK, max_failed_runs])]
+        "where c.url like 'http%' and not exists (select 1 from media_files m where m.url = c.url and "
+        "  (m.status in (?, ?) or m.failed_runs >= ?)) "
+        "group by url order by url", [OK, OFFSITE, max_failed_runs])]
