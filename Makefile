@@ -86,3 +86,8 @@ bench-real: setup
 # Requests, seconds and peak memory: full crawl vs nightly run, 2,000 articles.
 bench-nightly: setup
 	$(PY) bench/bench_nightly.py
+
+# Peak memory of a crawl against the number of article files it holds (4 MB photos).
+.PHONY: bench-media
+bench-media: setup
+	$(PY) bench/bench_media.py --articles 80 --mb 4
