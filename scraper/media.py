@@ -32,7 +32,6 @@ _MAGIC: tuple[tuple[bytes, int, str, str, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", 0, "image", "png", "image/png"),
     (b"GIF87a", 0, "image", "gif", "image/gif"),
     (b"GIF89a", 0, "image", "gif", "image/gif"),
-    (b"BM", 0, "image", "bmp", "image/bmp"),
     (b"II*\x00", 0, "image", "tif", "image/tiff"),
     (b"MM\x00*", 0, "image", "tif", "image/tiff"),
     (b"%PDF-", 0, "document", "pdf", "application/pdf"),
@@ -44,10 +43,9 @@ _MAGIC: tuple[tuple[bytes, int, str, str, str], ...] = (
     (b"Rar!\x1a\x07", 0, "archive", "rar", "application/vnd.rar"),
     (b"7z\xbc\xaf\x27\x1c", 0, "archive", "7z", "application/x-7z-compressed"),
 )
-_HTML_START = re.compile(rb"^(\xef\xbb\xbf)?\s*<(!doctype\s+html|html|head|body|\?xml[^>]*>\s*<!doctype html)",
-                         re.I)
+# An HTML page: its doctype or first tag, or one of its skeleton tags near the start.
+_HTML_START = re.compile(rb"^(\xef\xbb\xbf)?\s*<(!doctype\s+html|html|head|body)", re.I)
 _HTML_ANYWHERE = re.compile(rb"<(html|head|body|title)[\s>]", re.I)
-IMAGE_EXT = {"jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "webp", "svg"}
 # What a link's own extension says the file is (zip-based office files and
 # OLE ones are documents as far as the reader is concerned).
 _OLE_EXT = {"doc", "xls", "ppt", "msg"}
@@ -131,6 +129,8 @@ def sniff(head: bytes) -> tuple[str, str, str] | None:
             return family, ext, ctype
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image", "webp", "image/webp"
+    if head[:2] == b"BM" and head[6:10] == b"\0\0\0\0":  # "BM", size, two reserved zero words
+        return "image", "bmp", "image/bmp"
     if looks_like_html(head):
         return "html", "html", "text/html"
     return None

@@ -59,6 +59,8 @@ def site(tmp_path_factory):
     (b"PK\x03\x04" + b"\0" * 40, "attachment", "http://h/tai-ve?id=3", media.OK),  # no extension
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 40, "attachment", "http://h/a.xls", media.OK),
     (b"<svg xmlns='http://www.w3.org/2000/svg'></svg>", "image", "http://h/a.svg", media.OK),
+    (b"BM" + (70).to_bytes(4, "little") + b"\0" * 64, "image", "http://h/a.bmp", media.OK),
+    (b"BMI 2024: chi so khoi co the\n", "image", "http://h/a.bmp", media.MISMATCH),  # text, not a bitmap
 ])
 def test_judge_reads_the_bytes_not_the_status(body, role, url, status):
     assert media.judge(body, role, url, "image/jpeg").status == status
