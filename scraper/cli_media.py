@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from .cli_common import db_option
+from .cli_common import db_option, open_readonly
 
 # A file is exported only while it fits this, read in one piece from its record.
 EXPORT_MAX_BYTES = 64 * 1024 * 1024
@@ -119,6 +119,7 @@ def verify(db):
     \b
     Example: python -m scraper verify --db data/archive.db
     """
+    open_readonly(db).close()  # an archive of the current schema, or a refusal (exit 2)
     start = time.perf_counter()
     result = verify_archive(db)
     seconds = max(time.perf_counter() - start, 1e-9)
@@ -149,6 +150,7 @@ def wacz(db, output):
     \b
     Example: python -m scraper wacz --db data/archive.db -o data/archive.wacz
     """
+    open_readonly(db).close()
     from wacz.main import main as wacz_main
 
     base = Path(db).resolve().parent
@@ -195,6 +197,7 @@ def export_media(db, out_dir):
     \b
     Example: python -m scraper export-media --db data/archive.db -o data/media
     """
+    open_readonly(db).close()
     from .capture import read_capture
 
     out = Path(out_dir)

@@ -192,6 +192,20 @@ def test_verify_passes_then_fails_on_a_flipped_byte(site, tmp_path):
     assert gone.returncode == 1 and "missing:" in gone.stdout
 
 
+def test_commands_refuse_a_file_that_is_not_an_archive(tmp_path):
+    import sqlite3
+
+    other = tmp_path / "notes.db"
+    conn = sqlite3.connect(other)
+    conn.execute("create table notes (text)")
+    conn.close()
+    for args in (("verify",), ("wacz", "-o", tmp_path / "x.wacz"), ("export-media", "-o", tmp_path / "m")):
+        done = cli(*args, "--db", other)
+        assert done.returncode == 2 and "not an archive" in done.stderr, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "x.wacz").exists() and not (tmp_path / "m").exists()
+
+
 def test_wacz_validates_with_the_wacz_tool(site, tmp_path):
     out = tmp_path / "archive.wacz"
     made = cli("wacz", "--db", site["db"], "-o", out)
