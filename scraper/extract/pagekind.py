@@ -124,7 +124,8 @@ def _running_text(blocks, block_chars: int = RUNNING_TEXT_BLOCK_CHARS) -> bool:
     return bool(plain) and max(plain) >= block_chars and sum(plain) >= RUNNING_TEXT_MIN_CHARS
 
 
-def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False) -> Article | None:
+def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False,
+             better_body: bool = False) -> Article | None:
     """The article after the anchors; `from_top`: the second reading, from the
     top of the page, of a page the first reading found no article on."""
     date_pos = anchors.date_pos if anchors.date_near else None
@@ -156,7 +157,9 @@ def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False) -> Article 
         return None
     if from_top and _running_text(blocks):
         pass  # read from the top, running text is an article, whatever headline links sit beside it
-    elif from_top and not _running_text(blocks, SHORTER_RUNNING_BLOCK_CHARS):
+    elif from_top and not better_body and not _running_text(blocks, SHORTER_RUNNING_BLOCK_CHARS):
+        # (better_body: the page is an article already; this reading only looks
+        # for a longer body than a caption or a form, past the listing checks.)
         return None
     elif _is_headline_list(doc, container, start, end, text_chars, strict=anchors.date is not None):
         return None
@@ -215,7 +218,7 @@ def read_article(doc: PageDoc) -> tuple[Article | None, PageDoc]:
         # A short body may be a caption or a teaser the anchors led to, with
         # the article's running text elsewhere: read from the top, and take
         # that reading when it holds several times more.
-        again = _article(doc, anchors, from_top=True)
+        again = _article(doc, anchors, from_top=True, better_body=True)
         if again is not None and len(again.body_text) >= LONGER_READING * len(article.body_text or ""):
             article = again
     if article is None:
