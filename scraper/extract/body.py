@@ -210,6 +210,15 @@ def widen_container(doc: PageDoc, container, start: float, levels: int = WIDEN_L
     return best
 
 
+def pre_date_lead(doc: PageDoc, title_pos: float, date_pos: float) -> list[Block]:
+    """A lead printed between the title and a dateline below it (title, lead,
+    then date and byline): sentence-length, link-free blocks outside chrome."""
+    return [b for b in doc.blocks
+            if title_pos < b.pos < date_pos and not doc.is_chrome(b.el)
+            and len(b.text) >= SENTENCE_MIN_CHARS and b.link_chars == 0
+            and not dateline_like(b.text) and not is_byline_text(b.text)]
+
+
 def lead_blocks(doc: PageDoc, container, start: float) -> list[Block]:
     """The lead (sapô) that many layouts print between the title and the body
     container: a sentence-length, link-free block, or one classed as a lead."""

@@ -15,7 +15,7 @@ from ..items import Article
 from .anchors import Anchors, find_anchors
 from .author import meta_byline, split_byline, structured_author
 from .body import (body_blocks, body_html, continue_table, end_pos, find_body_container, lead_blocks,
-                   stop_pos, widen_container)
+                   pre_date_lead, stop_pos, widen_container)
 from .bylines import parse_byline
 from .datelines import dateline_candidates
 from .media import extract_attachments, extract_images
@@ -141,6 +141,8 @@ def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False,
         start = anchors.title_pos
     container = widen_container(doc, continue_table(doc, container), start)
     lead = lead_blocks(doc, container, start)
+    if not from_top and date_pos is not None and anchors.title_pos is not None and anchors.title_pos < date_pos:
+        lead = pre_date_lead(doc, anchors.title_pos, date_pos) + lead
     blocks = lead + body_blocks(doc, container, start)
     # Drop the title/dateline if they sit inside the container after `start`.
     # (A short info box whose lines include the dateline goes with it.)
