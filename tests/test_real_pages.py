@@ -57,7 +57,7 @@ KNOWN_MISSES: dict[str, set[str]] = {
         'demokratiewebstatt.at.luft.html', 'erzbstbstum-koeln.de-halskrankheiten.html',
         'fairkom.eu.about.html', 'homify.de-Tischdecke.html', 'ihrwebprofi.at.publikumsvoting.html',
         'larepublica.net-hackers.html', 'losandes.com-mendoza.html', 'madymorrsion.com.energy.html',
-        'mix1.de-clio.html', 'nurmeinstandpunkt.wordpress.com.blogposting.html', 'oetv.at-taucher.html',
+        'mix1.de-clio.html', 'nurmeinstandpunkt.wordpress.com.blogposting.html',
         'offshore-stiftung.de.offshore-windenergie.html', 'piratenpartei.at.grundeinkommen.html',
         'thelist.com.multivitamin.html', 'thepointsguy.com.alaska.html', 'viertausendhertz.de.ddg48.html',
         'vinosytapas.de.rioja.html', 'wehranlage-horka.de.887.html',

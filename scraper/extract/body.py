@@ -17,7 +17,7 @@ from .bylines import CAPTION_RE, is_byline_text
 from .datelines import dateline_like
 from .page import Block, PageDoc, classed
 from .text import clean
-from .tuning import (ATTACH_BOX_DEPTH, ATTACH_LABEL_MAX_CHARS, LINK_LINE_MAX_CHARS, LINK_LIST_SHARE,
+from .tuning import (ATTACH_BOX_DEPTH, ATTACH_LABEL_MAX_CHARS, CAPTION_CLASS_DEPTH, LINK_LINE_MAX_CHARS, LINK_LIST_SHARE,
                      MAX_LINK_DENSITY, MOSTLY_LINKS, RUNNING_LINE_MAX_CHARS, RUNNING_LINE_REPEATS,
                      SCORE_GRANDPARENT, SCORE_MIN_BLOCK_CHARS, SCORE_PARENT, SCORE_SELF,
                      SELECTOR_BODY_MIN_CHARS, SENTENCE_MIN_CHARS, STOP_HEADING_MAX,
@@ -58,6 +58,9 @@ ATTACH_LABEL = re.compile(r"^(tập tin|file|tệp|tài liệu|văn bản)( đí
 ATTACH_BOX = re.compile(r"attachbox|attachments?(\b|_|-)|file-?attach|dinh-?kem", re.I)
 # "<a>Headline</a> (12/12/2024)": a related item.
 DATED_ITEM = re.compile(r"[(\[]?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}[)\]]?\s*$")
+# A photo's caption or credit set apart by its class (not a <figcaption>).
+CAPTION_CLASS = re.compile(r"caption|credit|bildunterschrift|legende|(image|img|photo|bild)[-_]?(text|desc|source)",
+                           re.I)
 LEAD_CLASS = re.compile(r"sapo|lead|summary|tom-?tat|intro|chapeau|excerpt|abstract|description", re.I)
 
 
@@ -183,6 +186,13 @@ def body_blocks(doc: PageDoc, container, start: float) -> list[Block]:
     # unless the captions are all the text there is (a photo story).
     prose = [b for b in kept if b.el.tag != "figcaption"]
     return _drop_running_lines(prose or kept)
+
+
+def without_captions(blocks: list[Block]) -> list[Block]:
+    """The body text without lines classed as a photo's caption or credit
+    (read by then into images[].caption), unless nothing else is left."""
+    prose = [b for b in blocks if not classed(b.el, CAPTION_CLASS, CAPTION_CLASS_DEPTH)]
+    return prose or blocks
 
 
 def widen_container(doc: PageDoc, container, start: float, levels: int = WIDEN_LEVELS):

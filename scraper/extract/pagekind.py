@@ -15,7 +15,7 @@ from ..items import Article
 from .anchors import Anchors, find_anchors
 from .author import meta_byline, split_byline, structured_author
 from .body import (body_blocks, body_html, continue_table, end_pos, find_body_container, lead_blocks,
-                   pre_date_lead, stop_pos, widen_container)
+                   pre_date_lead, stop_pos, widen_container, without_captions)
 from .bylines import parse_byline
 from .datelines import dateline_candidates
 from .media import extract_attachments, extract_images
@@ -197,7 +197,7 @@ def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False,
         author=author,
         author_line=author_line,
         source=source,
-        body_text="\n\n".join(b.text for b in blocks),
+        body_text="\n\n".join(b.text for b in without_captions(blocks)),
         body_html=body_html(container, blocks, image_elements, lead),
         description=extract_description(doc),
         category=extract_category(doc),

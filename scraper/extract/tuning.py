@@ -121,6 +121,9 @@ TABLE_CAPTION_MAX_ROWS = 3
 TABLE_CAPTION_MAX_CHARS = 400
 # Attachment boxes are looked for this many wrappers out from the body; set while fixing holdout3 (acd46f9).
 ATTACHMENT_BOX_LEVELS = 3
+# A caption or credit class is looked for on a block and this many wrappers up, to keep it out of the body;
+# set on trafilatura's evaluation pages (bench/bench_real.py: "Foto: …" lines in <p class="credit">).
+CAPTION_CLASS_DEPTH = 2
 
 # -------------------------------------------------------------- page kind
 
