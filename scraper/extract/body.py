@@ -42,10 +42,12 @@ STOP_RE = re.compile(
     # The same markers on pages from elsewhere (English, German, French,
     # Spanish, Portuguese), seen on trafilatura's evaluation pages.
     r"leave a (reply|comment)|comments?\b|you (may|might) also like|about the author|"
-    r"join our newsletter|sign up for our newsletter|share this|"
+    r"join our newsletter|sign up for our newsletter|share this|this entry was posted|posted in\b|"
+    r"categor(y|ies)\s*:|subscribe\b|support (us|our)\b|"
     r"kommentare?\b|ähnliche (beiträge|artikel)|das könnte sie auch interessieren|über den autor|"
     r"mehr zum thema|weitere (artikel|beiträge)|war (der|dieser) (artikel|beitrag) (nützlich|hilfreich)|"
-    r"wie bewerten sie|diesen (artikel|beitrag) (teilen|bewerten)|teilen\s*:|"
+    r"wie bewerten sie|diesen (artikel|beitrag) (teilen|bewerten)|teilen\s*:|möchten sie (den|diesen) (artikel|beitrag)|"
+    r"dieser eintrag wurde|kategorien?\s*:|unterstützen sie|verpasse keine|newsletter abonnieren|"
     r"vous aimerez aussi|à lire aussi|sur le même sujet|partager|"
     r"te puede interesar|noticias relacionadas|comentarios|compartir|veja também|leia também)",
     re.I,
