@@ -45,7 +45,7 @@ CHROME_RE = re.compile(
 # Header/footer classes that belong to the article, not the site.
 ARTICLE_PART_RE = re.compile(
     r"(^|[\s_\-])(date|time|dateline|published|pubdate)($|[\s_\-])|"
-    r"(page|entry|article|post|news|detail|content|item|story|date|time)[-_]?(header|footer|meta|title)|"
+    r"(page|entry|article|post|news|detail|content|item|story|date|time|intro)[-_]?(header|footer|meta|title)|"
     r"(header|footer)[-_]?(title|detail|article|post|news|entry|info|meta)|"
     # WordPress's post wrapper: its "tag-<slug>" classes name the post's tags.
     r"(^|\s)(hentry|type-post|type-page)($|\s)|"
@@ -156,7 +156,7 @@ class PageDoc:
             if tag in CHROME_TAGS:
                 # <header>/<footer> of an <article> hold its title, date, byline;
                 # a "header" holding most of the page's text wraps the page.
-                if not (tag in ("header", "footer") and _inside_article(node)) and not (
+                if not (tag in ("header", "footer") and (_inside_article(node) or ARTICLE_PART_RE.search(names))) and not (
                         tag == "header" and self.sizes.get(node, 0) >= WRAPPER_SHARE * self.total):
                     result = True
                     break
