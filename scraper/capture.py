@@ -24,6 +24,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .archive.migrations import migrate
+from .media_spool import open_body
 
 # Headers that describe the transfer, not the payload we store.
 HOP_HEADERS = {b"transfer-encoding"}
@@ -119,8 +120,10 @@ class WarcCaptureMiddleware:
                    for v in values]
         http_headers = StatusAndHeaders(f"{status} {reason}", headers, protocol="HTTP/1.1")
         warc_date = fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        # An article file's body may be on disk (scraper.media_spool): read in chunks.
+        payload, payload_length = open_body(response)
         record = self.writer.create_warc_record(
-            response.url, "response", payload=io.BytesIO(response.body),
+            response.url, "response", payload=payload, length=payload_length,
             http_headers=http_headers, warc_headers_dict={"WARC-Date": warc_date},
         )
         original = self._same_payload(request, status, record)
@@ -148,6 +151,7 @@ class WarcCaptureMiddleware:
         length = self.fh.tell() - offset
         self.writer.write_record(req_record)
         self.fh.flush()
+        payload.close()
         with self.db.atomic():
             self.db["captures"].insert({
                 "url": response.url, "fetched_at": fetched_at.isoformat(timespec="seconds"),

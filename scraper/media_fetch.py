@@ -16,20 +16,22 @@ spent; the files left are recorded as ``over_budget`` and fetched next run.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import datetime, timezone
+from pathlib import Path
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import StopDownload
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from . import media_spool
 from .archive import Archive
 from .archive import media as media_store
 from .items import Article
 from .media import (HTTP_ERROR, NETWORK, OFFSITE, OK, OVER_BUDGET, TOO_LARGE, MediaFetch, fetchable,
                     judge, wanted)
+from .capture import warc_dir_for
 from .middlewares import RecordedSkip, ResponseTooLarge
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,8 @@ logger = logging.getLogger(__name__)
 # articles are found first and a killed run loses files (fetched next run),
 # not articles.
 MEDIA_PRIORITY = -1
+# What judge() reads of a file: its signature, or the start of an HTML page.
+HEAD_BYTES = 1024
 
 
 def _now() -> str:
@@ -52,10 +56,12 @@ class MediaFetcher:
     """The spider's file requests: once per distinct URL, never for a file held."""
 
     def __init__(self, *, enabled: bool, max_bytes: int, site_host: str,
-                 held: set[str] | None = None, pending: list[tuple[str, str]] | None = None):
+                 held: set[str] | None = None, pending: list[tuple[str, str]] | None = None,
+                 spool_dir: Path | None = None):
         self.enabled = enabled
         self.max_bytes = max_bytes
         self.site_host = site_host
+        self.spool_dir = spool_dir  # bodies written here as they arrive (scraper.media_spool)
         self.seen: set[str] = set(held or ())
         self._pending = pending or []
 
@@ -67,6 +73,12 @@ class MediaFetcher:
                       site_host=spider.site_host)
         db_path = settings.get("ARCHIVE_DB")
         if enabled and db_path:
+            # Beside the archive's WARC files; emptied when the run opens and
+            # closes (one run at a time per archive: the run lock).
+            fetcher.spool_dir = warc_dir_for(db_path) / "spool"
+            media_spool.install()
+            crawler.signals.connect(fetcher.clear_spool, signal=signals.spider_opened)
+            crawler.signals.connect(fetcher.clear_spool, signal=signals.spider_closed)
             archive = Archive(db_path)
             try:
                 fetcher.seen = media_store.held(archive.db)
@@ -97,21 +109,32 @@ class MediaFetcher:
             yield MediaFetch(url=url, role=role, status=OFFSITE, fetched_at=_now(),
                              error="on another host: not fetched (the crawl stays on the site's host)")
             return
+        meta = {"archiver_media": role, "download_maxsize": self.max_bytes}
+        if self.spool_dir is not None:
+            meta[media_spool.SPOOL_DIR] = str(self.spool_dir)
+        # identity: a compressed body would have to be inflated in memory.
         yield scrapy.Request(url, callback=self.parse, errback=self.on_error,
-                             priority=MEDIA_PRIORITY,
-                             meta={"archiver_media": role, "download_maxsize": self.max_bytes})
+                             priority=MEDIA_PRIORITY, headers={"Accept-Encoding": "identity"},
+                             meta=meta)
+
+    def clear_spool(self, spider=None) -> None:
+        if self.spool_dir is not None and self.spool_dir.is_dir():
+            for leftover in self.spool_dir.iterdir():
+                leftover.unlink(missing_ok=True)
 
     # ------------------------------------------------------- callbacks
     def parse(self, response):
         role = response.meta["archiver_media"]
         url = response.request.meta.get("redirect_urls", [response.url])[0]
         declared = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
-        verdict = judge(response.body, role, response.url, declared)
+        # Read in chunks from disk (or memory): the WARC record is written already.
+        head, sha256, size = media_spool.head_and_sha256(response, HEAD_BYTES)
+        media_spool.discard(response)
+        verdict = judge(head, role, response.url, declared)
         held = verdict.status == OK
         yield MediaFetch(
             url=url, role=role, status=verdict.status, fetched_at=_now(),
-            http_status=response.status, size=len(response.body),
-            sha256=hashlib.sha256(response.body).hexdigest() if held else None,
+            http_status=response.status, size=size, sha256=sha256 if held else None,
             content_type=verdict.content_type, extension=verdict.extension,
             error=verdict.error, warc_at=response.meta.get("archiver_payload_at") if held else None)
 
@@ -121,6 +144,7 @@ class MediaFetcher:
         status = http_status = None
         if failure.check(HttpError):
             http_status = failure.value.response.status
+            media_spool.discard(failure.value.response)
             status, error = HTTP_ERROR, f"HTTP {http_status}"
         elif failure.check(MediaOverBudget):
             status, error = OVER_BUDGET, str(failure.value)
@@ -174,7 +198,8 @@ class MediaBudgetMiddleware:
 
     def process_response(self, request, response):
         if request.meta.get("archiver_media"):
-            self.spent += len(response.body)
-            self.crawler.stats.inc_value("archiver/media/bytes", len(response.body))
+            size = media_spool.body_size(response)
+            self.spent += size
+            self.crawler.stats.inc_value("archiver/media/bytes", size)
             self.crawler.stats.inc_value("archiver/media/responses")
         return response

@@ -81,11 +81,12 @@ ARCHIVER_RETRY_FAILED_RUNS = 5  # runs in which a failed URL is tried again befo
 # Files of articles (body photos, attachments): fetched once per URL, into the
 # WARC, judged by their bytes (scraper/media.py). --no-media turns this off.
 ARCHIVER_MEDIA = True
-# Per-file cap. A file is held in memory while it downloads (about 3x its
-# size in RSS at the moment it is written to WARC), so 20 MB keeps a polite
-# crawl (one request at a time) well under its 300 MB ceiling; it covers the
-# site's photos (CMS-resized, well under 1 MB) and scanned PDFs of decisions
-# and plans (a few MB). A bigger file is recorded as too_large, not held.
+# Per-file cap. Files stream to disk (scraper/media_spool.py), so memory does
+# not bound it; time does: 20 MB is what a small provincial server giving
+# ~350 KB/s sends within DOWNLOAD_TIMEOUT (60 s). It covers the site's photos
+# (CMS-resized, well under 1 MB) and scanned PDFs of decisions and plans (a
+# few MB); a bigger file (a video, a whole scanned dossier) is recorded as
+# too_large, not held.
 ARCHIVER_MEDIA_MAX_BYTES = 20 * 1024 * 1024
 # Per-run byte budget for files: 2 GiB is about twice a first crawl of a
 # site of 2,000 articles with 1-2 photos of ~300 KB each; files past it are

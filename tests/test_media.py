@@ -105,6 +105,9 @@ def test_every_file_held_with_the_sha256_of_the_bytes_served(site):
     for url, expected in site["files"].items():
         assert held[url]["status"] == expected["status"], url
         assert held[url]["sha256"] == expected["sha256"], url
+    # The bodies went to disk as they arrived (scraper.media_spool), and were cleared.
+    spool = site["db"].parent / "warc" / "spool"
+    assert spool.is_dir() and not any(spool.iterdir())
     statuses = {e["status"] for e in site["files"].values()}
     assert statuses == {"ok", "soft_404", "too_large"}  # the traps are all there
     for table in ("images", "attachments"):
