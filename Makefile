@@ -91,3 +91,20 @@ bench-nightly: setup
 .PHONY: bench-media
 bench-media: setup
 	$(PY) bench/bench_media.py --articles 80 --mb 4
+
+# The wayback import through a real pywb serving a crawl of the mirror: requests, seconds.
+.PHONY: bench-wayback
+bench-wayback: setup
+	$(PY) bench/bench_wayback.py
+
+# The archiver at 20,000 articles beside bare Scrapy, on a static site served
+# by nginx (Debian's package, installed when missing; without it the bench
+# falls back to Python's http.server and says so). About 15 minutes.
+.PHONY: bench-scale nginx
+nginx:
+	command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light) || \
+	  echo "nginx could not be installed: the bench falls back to python's http.server"
+
+bench-scale: setup nginx
+	$(PY) bench/bench_scale.py $(if $(ARTICLES),--articles $(ARTICLES))

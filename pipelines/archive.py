@@ -9,7 +9,7 @@ import logging
 from scrapy.exceptions import NotConfigured
 
 from scraper.archive import Archive
-from scraper.items import FetchedArticle, FetchFailure, NotModified
+from scraper.items import DiscoveredUrls, FetchedArticle, FetchFailure, NotModified
 from scraper.policy import is_gone
 from scraper.run import current_run_id
 
@@ -55,6 +55,8 @@ class ArchivePipeline:
             if stored % PROGRESS_EVERY == 0:
                 logger.info("archived %d pages (%d new, %d updated), %d failures",
                             stored, self.counts["new"], self.counts["updated"], self.counts["failures"])
+        elif isinstance(item, DiscoveredUrls):
+            self.archive.record_discovered(item, run_id)
         elif isinstance(item, NotModified):
             self.archive.record_not_modified(item.url, run_id, item.checked_at)
         elif isinstance(item, FetchFailure) and is_gone(item.rule, item.status) \

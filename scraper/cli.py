@@ -301,7 +301,7 @@ def demo(db, port):
             "select published_at, author, title, image_count from articles "
             "where kind = 'article' order by published_at desc limit 5"
         ):
-            print("  {} | {} | {} | {} image(s)".format(*row))
+            print("  {} | {} | {} | {} image(s)".format(*("—" if v is None else v for v in row)))
         total = archive.execute("select count(*) from articles where kind = 'article'").fetchone()[0]
     finally:
         archive.close()
@@ -313,6 +313,10 @@ for _command in analyst.COMMANDS:
     cli.add_command(_command)
 from scraper.cli_history import history as _history  # noqa: E402 (its own module)
 cli.add_command(_history)
+from scraper.cli_completeness import completeness as _completeness  # noqa: E402
+cli.add_command(_completeness)
+from scraper.cli_wayback import wayback as _wayback  # noqa: E402 (its own module)
+cli.add_command(_wayback)
 from scraper.cli_media import COMMANDS as _media_commands  # noqa: E402 (verify, wacz, export-media)
 [cli.add_command(_c) for _c in _media_commands]
 

@@ -63,6 +63,11 @@ class FetchedArticle:
     raw_html: bytes
     encoding: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # Provenance: "live", or a web archive's replay prefix with the capture's
+    # 14-digit timestamp and the URL it was replayed from (the wayback import).
+    origin: str = "live"
+    capture_timestamp: str | None = None
+    replay_url: str | None = None
 
 
 @dataclass
@@ -85,3 +90,26 @@ class NotModified:
 
     url: str
     checked_at: str  # UTC ISO 8601
+
+
+@dataclass
+class ImportedCapture:
+    """A web-archive capture the import has read through the policy (archived,
+    a listing, or a recorded failure): a rerun does not fetch it again."""
+
+    origin: str  # the archive's replay prefix
+    url: str  # the original URL the capture is of
+    timestamp: str  # the archive's 14-digit capture time
+    digest: str | None
+    status: int | None
+    outcome: str  # the policy's rule: article, page, listing, not_found, ...
+
+
+@dataclass
+class DiscoveredUrls:
+    """URLs a source names (a sitemap, a feed, a listing page), for the
+    completeness report (spiders/discovery.py)."""
+
+    source: str  # sitemap | feed | listing
+    found_in: str  # the document that named them
+    urls: list[tuple[str, str | None]]  # (URL, lastmod or published as printed)

@@ -22,11 +22,20 @@ def judge_run(*, finish_reason: str, pages_fetched: int, articles_seen: int,
               max_failures: int, min_coverage: float, max_unparsed_share: float,
               store_errors: int = 0, pages_parsed: int | None = None,
               removed: int = 0, rechecked: int = 0, max_removed_share: float = 1.0,
-              start_failed: bool = False) -> Verdict:
+              start_failed: bool = False, unaccounted_links: list[str] = (),
+              nothing_archived: str | None = None) -> Verdict:
     """`coverage` maps a required field to the share of this run's articles
     that have it. Thresholds come from settings (ARCHIVER_*). `pages_parsed`
-    counts 2xx HTML pages read (None: not known)."""
+    counts 2xx HTML pages read (None: not known). `unaccounted_links` are
+    links requested whose end nobody recorded; `nothing_archived` says why
+    a run that should have archived articles (a first or --full run) archived
+    none."""
     problems = []
+    if nothing_archived:
+        problems.append(f"no article archived: {nothing_archived}")
+    if unaccounted_links:
+        problems.append(f"{len(unaccounted_links)} links unaccounted for "
+                        f"(requested, never answered nor recorded), e.g. {unaccounted_links[0]}")
     if finish_reason != "finished":
         problems.append(f"crawl ended early ({finish_reason})")
     if pages_fetched == 0:

@@ -25,6 +25,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .archive.discovered import completeness
+
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 10  # seconds per delivery: a dead receiver must not hold the nightly job
@@ -75,6 +77,8 @@ def digest(db_path: str, run: dict, recheck_days: float = 7.0) -> str:
         behind = conn.execute("select count(*) from articles where coalesce(checked_at, fetched_at, '') "
                               "< ?", [cutoff]).fetchone()[0]
         total = conn.execute("select count(*) from articles where kind = 'article'").fetchone()[0]
+        # After a run that read every listing, what the sources name and the archive lacks.
+        unheld = len(completeness(conn)) if run.get("mode") in ("full", "resume") else None
     finally:
         conn.close()
     started = run.get("started_at") or ""
@@ -93,6 +97,9 @@ def digest(db_path: str, run: dict, recheck_days: float = 7.0) -> str:
         f"lỗi / failed {len(failed)} · kiểm tra lại / re-checked {run.get('rechecked') or 0} "
         f"({run.get('not_modified') or 0} không đổi / 304) · chưa kiểm tra lại quá "
         f"{recheck_days:g} ngày / not re-checked in {recheck_days:g} days {behind}")
+    if unheld:
+        lines.append(f"Chưa lưu / known but not held: {unheld} URL (python -m scraper "
+                     "completeness)")
     _section(lines, "Bài mới / new", [f"{t or '(không tiêu đề)'} ({d or 'không ngày'}) {u}"
                                       for t, d, u in new], len(new))
     _section(lines, "Bài đã sửa / changed", [f"{t} (+{a or 0}/-{r or 0} từ / words) {u}"

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
-from .archive import Archive
+from .archive import Archive, provenance
 from .capture import CaptureTooLarge, read_capture
 from .items import FetchedArticle
 from .policy import FetchContext, read
+from .sources import replay
 
 COMPARED = ("title", "published_at", "author", "author_line", "source", "category",
             "body_text", "kind", "image_count", "attachment_count")
@@ -69,6 +70,9 @@ def reparse(db_path: str, max_bytes: int = 32 * 1024 * 1024, dry_run: bool = Fal
             except (OSError, ValueError, StopIteration) as exc:
                 report.errors[cap["url"]] = f"{type(exc).__name__}: {exc}"
                 continue
+            source = provenance.of_capture(cap)
+            if source["replay_url"] and replay.is_rewritten(body):
+                body = replay.unrewrite(body, source["origin"])  # as the wayback import read it
             ctx = FetchContext(linked_url=cap["url"], final_url=cap["url"],
                                base_url=_site_root(cap["url"]))
             try:
@@ -87,7 +91,7 @@ def reparse(db_path: str, max_bytes: int = 32 * 1024 * 1024, dry_run: bool = Fal
             fetched = FetchedArticle(
                 article=article, request_url=old["request_url"] if old else cap["url"],
                 final_url=cap["url"], status=200, fetched_at=cap["fetched_at"],
-                raw_html=body, encoding=encoding, headers=headers)
+                raw_html=body, encoding=encoding, headers=headers, **source)
             outcome = _save(archive, fetched, dry_run)
             if outcome == "new":
                 report.new.append(article.url)

@@ -120,6 +120,12 @@ class RunLifecycle:
             stats = self.crawler.stats
             pages_fetched = stats.get_value("downloader/response_count", 0)
             counts = archive.run_counts(state.run_id)
+            links = getattr(spider, "ledger", None)
+            nothing = None
+            if (links is not None and getattr(spider, "mode", None) == "full"
+                    and not state.articles_checked and not state.start_failed):
+                # A first or --full run must archive something; say why not.
+                nothing = links.why_nothing_archived(getattr(spider, "site_host", ""))
             verdict = judge_run(
                 finish_reason=reason,
                 pages_fetched=pages_fetched,
@@ -129,6 +135,8 @@ class RunLifecycle:
                 store_errors=state.store_errors,
                 pages_parsed=state.pages_read,
                 start_failed=state.start_failed is not None,
+                unaccounted_links=links.unaccounted() if links is not None else [],
+                nothing_archived=nothing,
                 coverage=state.coverage(),
                 unparsed_article_pages=state.unparsed_article_pages,
                 max_failures=self.crawler.settings.getint("ARCHIVER_MAX_FAILURES"),
@@ -140,7 +148,8 @@ class RunLifecycle:
             state.summary = archive.finish_run(
                 state.run_id, pages_fetched=pages_fetched, exit_status=verdict.exit_status,
                 status=verdict.status, message=verdict.message,
-                not_modified=state.not_modified)
+                not_modified=state.not_modified,
+                links=links.counts() if links is not None else None)
             if verdict.exit_status:
                 logger.error("run judged failed: %s", verdict.message)
         finally:

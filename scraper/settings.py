@@ -78,6 +78,13 @@ ARCHIVER_MIN_COVERAGE = 0.95  # share of articles with title, published_at and b
 ARCHIVER_MAX_UNPARSED_SHARE = 0.05  # pages claiming to be articles that gave none
 ARCHIVER_MAX_BARREN_CHAIN = 3  # pages in a row bringing nothing new before a chain ends
 ARCHIVER_RETRY_FAILED_RUNS = 5  # runs in which a failed URL is tried again before giving up
+
+# The wayback import (spiders/wayback.py, scraper/sources/): a 429/503 without
+# Retry-After pauses the whole import this long, doubling per refusal in a row
+# up to the maximum; the CDX listing is read this many rows per request.
+ARCHIVER_BACKOFF_START = 60.0
+ARCHIVER_BACKOFF_MAX = 900.0
+ARCHIVER_CDX_PAGE_SIZE = 5000
 # Files of articles (body photos, attachments): fetched once per URL, into the
 # WARC, judged by their bytes (scraper/media.py). --no-media turns this off.
 ARCHIVER_MEDIA = True
@@ -98,6 +105,9 @@ ARCHIVER_RECHECK_DAYS = 7.0
 # A run in which more than this share of its re-checks (at least 10) answer
 # "gone" is judged failed: the site has moved, not removed its articles.
 ARCHIVER_MAX_REMOVED_SHARE = 0.5
+# Read robots.txt's sitemaps (or /sitemap.xml) and the feeds the home page
+# announces, as extra sources of URLs; a missing one is not a failure.
+ARCHIVER_DISCOVERY = True
 
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 30.0

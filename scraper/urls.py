@@ -85,15 +85,19 @@ def is_followable(url: str, site_host: str) -> bool:
     return True
 
 
-def is_followable(url: str, site_host: str) -> bool:
+def skip_rule(url: str, site_hosts) -> str | None:
+    """Why a link is not followed, as a rule name of `scraper.ledger`, or None
+    when it is. `site_hosts` holds the site's host and the aliases it declares."""
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or len(url) > 2000:
-        return False
-    if host_of(url) != site_host:
-        return False
-    if SKIP_EXT.search(parts.path) or ALT_VIEW.search(parts.path + ("?" + parts.query if parts.query else "")):
-        return False
-    return True
+    if parts.scheme not in ("http", "https"):
+        return "not_http"
+    if host_of(url) not in site_hosts:
+        return "off_site"
+    if len(url) > 2000 or SKIP_EXT.search(parts.path):
+        return "not_a_page"
+    if ALT_VIEW.search(parts.path + ("?" + parts.query if parts.query else "")):
+        return "alternate_view"
+    return None
 
 
 # A path segment that names a not-found page as a whole ("/404", "/notfound.html",

@@ -4,23 +4,28 @@ Field extraction lives in scraper.extract; storage in pipelines.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from scraper.archive import Archive
 from scraper.encoding import decode
 from scraper.extract import read_page
 from scraper.archive.rechecks import merge_targets
+from spiders.discovery import Discovery
 from scraper.items import FetchedArticle, FetchFailure, NotModified
 from scraper.media_fetch import MediaFetcher
 from scraper.middlewares import RecordedSkip
 from scraper.policy import MAX_MARKUP, Decision, FetchContext, admit, decide
+from scraper import ledger
+from scraper.ledger import LinkLedger
 from scraper.run import page_read, start_failed
 from scraper.urls import (DEFAULT_BASE_URL, host_of, is_followable, is_next_page, listing_key,
-                          normalize, on_host, page_number)
+                          normalize, on_host, page_number, skip_rule)
 
 
 def _now() -> str:
@@ -36,6 +41,10 @@ class CongdoanbackanSpider(scrapy.Spider):
         self.base_url = base_url if base_url.endswith("/") or "?" in base_url else base_url + "/"
         self.site_host = host_of(self.base_url)
         self.allowed_domains = [self.site_host]
+        # The site's host and the aliases its start page declares (<base href>,
+        # canonical, a redirect): links to any of them are the site's.
+        self.site_hosts = {self.site_host}
+        self.ledger = LinkLedger()
         if mode not in ("auto", "full", "incremental", "resume"):
             raise ValueError(f"mode must be auto, full, incremental or resume, not {mode!r}")
         self.mode = mode
@@ -58,11 +67,14 @@ class CongdoanbackanSpider(scrapy.Spider):
         spider.max_markup = crawler.settings.getint("ARCHIVER_MAX_MARKUP", MAX_MARKUP)
         # Every archived page is re-checked at least once in this many days (0: never).
         spider.recheck_days = crawler.settings.getfloat("ARCHIVER_RECHECK_DAYS", 7)
+        # Sitemaps, feeds and listings as sources of URLs (spiders/discovery.py).
+        spider.discovery = Discovery(spider, crawler.settings.getbool("ARCHIVER_DISCOVERY", True))
         db_path = crawler.settings.get("ARCHIVE_DB")
         if db_path:
             spider._read_archive(db_path)
         # Body photos and attachments: once per URL, never a file already held.
         spider.media = MediaFetcher.for_spider(spider, crawler)
+        crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
         return spider
 
     def _key(self, url: str) -> str:
@@ -94,14 +106,16 @@ class CongdoanbackanSpider(scrapy.Spider):
             archive.close()
 
     async def start(self):
-        self.scheduled.add(self._key(self.base_url))
+        self._mark_scheduled(self._key(self.base_url))
         yield scrapy.Request(self.base_url, callback=self.parse, errback=self.on_error)
+        for request in self.discovery.start():
+            yield request
         for url in self.retry:
             # Failed in an earlier run (a timeout, a 503 burst): try again even
             # if no listing read tonight links to it any more.
             key = self._key(url)
             if key not in self.scheduled:
-                self.scheduled.add(key)
+                self._mark_scheduled(key)
                 yield scrapy.Request(key, callback=self.parse, errback=self.on_error)
         for target in self.revalidation:
             # Conditional requests: an unchanged article costs the site a 304.
@@ -110,7 +124,7 @@ class CongdoanbackanSpider(scrapy.Spider):
                 headers["If-None-Match"] = target["etag"]
             if target["last_modified"]:
                 headers["If-Modified-Since"] = target["last_modified"]
-            self.scheduled.add(self._key(target["url"]))
+            self._mark_scheduled(self._key(target["url"]))
             yield scrapy.Request(target["url"], headers=headers, callback=self.parse,
                                  errback=self.on_error, dont_filter=True,
                                  meta={"handle_httpstatus_list": [304], "revalidation": True})
@@ -123,6 +137,7 @@ class CongdoanbackanSpider(scrapy.Spider):
         if response.status == 304:
             stats.inc_value("archiver/not_modified")
             self._page_read(response.url, "not_modified")
+            self._resolve(response, ledger.NOT_MODIFIED)
             yield NotModified(url=response.request.meta.get("redirect_urls", [response.url])[0],
                               checked_at=_now())
             return
@@ -134,6 +149,7 @@ class CongdoanbackanSpider(scrapy.Spider):
         refused = admit(response.body, content_type, ctx, self.max_markup)
         if refused is not None:
             stats.inc_value(f"archiver/{refused.rule}")
+            self._resolve(response, ledger.FAILED if refused.failure else ledger.NOT_A_PAGE)
             if refused.failure:
                 yield self._failure(response, ctx.linked_url, refused)
             return
@@ -145,30 +161,45 @@ class CongdoanbackanSpider(scrapy.Spider):
             # failure (the raw response is in the WARC) and the crawl goes on.
             self.logger.exception("extraction failed on %s", response.url)
             stats.inc_value("archiver/extraction_errors")
+            self._resolve(response, ledger.FAILED)
             yield self._failure(response, ctx.linked_url, Decision(
                 "extraction_error", failure=f"extraction error: {type(exc).__name__}: {exc}"))
             return
         self._page_read(response.url, page.kind)
+        if self._key(ctx.linked_url) == self._key(self.base_url):
+            yield from self.discovery.home_page(text, response)  # the feeds it announces
+        if self._key(ctx.linked_url) == self._key(self.base_url):
+            self._adopt_aliases(page, text)
         decision = decide(page, ctx)
         if decision.rule == "not_found":
+            self._resolve(response, ledger.FAILED)
             if self._key(ctx.linked_url) == self._key(self.base_url):
                 # The home page itself says "maintenance" or "not found": the
                 # site is down or parked, and the run must say so.
                 self._start_failed("the start page is a not-found or maintenance page")
             yield self._failure(response, ctx.linked_url, decision)
             return
+        links = self._choose_links(page, response)
         if page.kind != "article":
             # Undated pages and listings that repeat one already seen (digits
             # aside) are a pager past its end or a calendar stepping back a
-            # week: archive at most once, follow nothing from them.
-            if page.fingerprint in self.fingerprints:
+            # week: archive at most once, follow nothing from them, unless
+            # they bring a link not scheduled yet (a numbered series whose
+            # titles differ only in their numbers is not a repeat).
+            if page.fingerprint in self.fingerprints and not self._brings_news(links, response):
                 stats.inc_value("archiver/repeated_pages")
+                self._resolve(response, ledger.LISTING)
+                for url in links:
+                    self._skip(url, ledger.REPEAT)
                 return
             self.fingerprints.add(page.fingerprint)
         stats.inc_value(f"archiver/kind/{decision.rule}")
         if decision.follow:
+            self._resolve(response, ledger.ALTERNATE_VIEW)
             yield from self._schedule([decision.follow], response, barren=0)
             return
+        self._resolve(response, ledger.ARCHIVED if decision.article is not None else
+                      ledger.FAILED if decision.failure else ledger.LISTING)
         if decision.article is not None:
             yield FetchedArticle(
                 article=decision.article, request_url=ctx.linked_url, final_url=response.url,
@@ -180,7 +211,9 @@ class CongdoanbackanSpider(scrapy.Spider):
             yield from self.media.requests_for(decision.article)
         elif decision.failure:
             yield self._failure(response, ctx.linked_url, decision)
-        yield from self._schedule(self._choose_links(page, response), response, barren=None, page=page)
+        if decision.rule == "listing" and (listed := self.discovery.listed(page, response)):
+            yield listed  # what the listing names, for the completeness report
+        yield from self._schedule(links, response, barren=None, page=page)
 
     def _page_read(self, url: str, kind: str) -> None:
         self.crawler.signals.send_catch_log(page_read, url=url, kind=kind)
@@ -204,14 +237,21 @@ class CongdoanbackanSpider(scrapy.Spider):
         if self.mode == "full":
             return [link.url for link in page.links]
         if self.mode == "resume":
+            for link in page.links:
+                if self._key(link.url) in self.known_articles:
+                    self._skip(link.url, ledger.HELD)
             return [link.url for link in page.links if self._key(link.url) not in self.known_articles]
         chosen, next_pages, holds_new = [], [], False
         own_listing = listing_key(response.url)
+        unchosen = []
         for link in page.links:
-            if not is_followable(link.url, self.site_host):
+            rule = skip_rule(link.url, self.site_hosts)
+            if rule:
+                self._skip(link.url, rule)
                 continue
             key = self._key(link.url)
             if key in self.known_articles:
+                self._skip(link.url, ledger.HELD)
                 continue  # archived already; --revalidate re-checks recent ones
             if page_number(link.url) is not None and listing_key(link.url) == own_listing:
                 if is_next_page(link.url, link.text, response.url):
@@ -223,16 +263,29 @@ class CongdoanbackanSpider(scrapy.Spider):
                 holds_new = holds_new or not link.in_chrome
             elif link.in_chrome:
                 chosen.append(link.url)  # menu targets: category first pages, static pages
+            else:
+                unchosen.append(link.url)
         if holds_new:
             chosen.extend(next_pages)
         else:
             self.crawler.stats.inc_value("archiver/listings_without_news")
+            unchosen.extend(next_pages)
+        for link in page.links:
+            # Pager links other than the next page are never chosen here.
+            if page_number(link.url) is not None and listing_key(link.url) == own_listing \
+                    and link.url not in chosen:
+                unchosen.append(link.url)
+        for url in unchosen:
+            pager = page_number(url) is not None and listing_key(url) == own_listing
+            self._skip(url, ledger.LISTING_NO_NEWS if pager else ledger.FETCHED_BEFORE)
         return chosen
 
     def _schedule(self, urls, response, barren, page=None):
         fresh = []
         for url in urls:
-            if not is_followable(url, self.site_host):
+            rule = skip_rule(url, self.site_hosts)
+            if rule:
+                self._skip(url, rule)
                 continue
             key = self._key(url)
             if key in self.scheduled:
@@ -245,13 +298,64 @@ class CongdoanbackanSpider(scrapy.Spider):
             barren = 0 if is_article or len(fresh) >= 2 else response.meta.get("barren", 0) + 1
         if barren > self.max_barren:
             self.crawler.stats.inc_value("archiver/barren_chains_stopped")
+            for key in fresh:
+                self.ledger.skip(key, ledger.BARREN_CHAIN)
             return
         listing_title = None
         if page is not None and page.article is None and urlsplit(response.url).path not in ("", "/"):
             listing_title = page.title
         for url in fresh:
+            self.ledger.schedule(url)
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error,
                                  meta={"barren": barren, "listing_title": listing_title})
+
+    # ----------------------------------------------------------- ledger
+    def _mark_scheduled(self, key: str) -> None:
+        self.scheduled.add(key)
+        self.ledger.schedule(key)
+
+    def _skip(self, url: str, rule: str) -> None:
+        self.ledger.skip(url if rule == ledger.NOT_HTTP else self._key(url), rule,
+                         host=host_of(url) if rule == ledger.OFF_SITE else None)
+
+    def _resolve(self, response, outcome: str) -> None:
+        """What became of the link this response answers (the first URL of
+        any redirect chain)."""
+        self._resolve_request(response.request, outcome)
+
+    def _resolve_request(self, request, outcome: str) -> None:
+        self.ledger.resolve(self._key(request.meta.get("redirect_urls", [request.url])[0]), outcome)
+
+    def _request_dropped(self, request, spider=None):
+        # Scrapy's duplicate filter: a redirect to a page already requested.
+        self._resolve_request(request, ledger.DUPLICATE)
+
+    def _brings_news(self, links: list[str], response) -> bool:
+        """A link not scheduled yet that is not just another step of the
+        page's own sequence: the next page of a pager past its end, the week
+        before of a calendar (URLs equal to this one once digits are removed)."""
+        own_listing = listing_key(response.url)
+        own_shape = _digitless(self._key(response.url))
+        for url in links:
+            if skip_rule(url, self.site_hosts) or self._key(url) in self.scheduled:
+                continue
+            if page_number(url) is not None and listing_key(url) == own_listing:
+                continue
+            if _digitless(self._key(url)) == own_shape:
+                continue
+            return True
+        return False
+
+    def _adopt_aliases(self, page, text: str) -> None:
+        """Hosts the start page declares as its own: its canonical link and
+        its <base href>. Links to them are the site's; they are fetched
+        through the crawl's own host."""
+        base = scrapy.Selector(text=text).xpath("string((//base[@href])[1]/@href)").get()
+        for url in (page.canonical_url, base):
+            host = host_of(url or "")
+            if host and host not in self.site_hosts and urlsplit(url).scheme in ("http", "https"):
+                self.logger.info("the start page declares %s as the site's host", host)
+                self.site_hosts.add(host)
 
     # ---------------------------------------------------------- failures
     def on_error(self, failure):
@@ -273,6 +377,7 @@ class CongdoanbackanSpider(scrapy.Spider):
             if failure.check(scrapy.exceptions.IgnoreRequest):
                 # robots.txt and offsite filters: policy, not failure.
                 self.crawler.stats.inc_value("archiver/ignored_requests")
+                self._resolve_request(request, ledger.ROBOTS)
                 if is_start:
                     self._start_failed(f"the start page was not fetched ({failure.value})")
                 return
@@ -280,11 +385,16 @@ class CongdoanbackanSpider(scrapy.Spider):
             rule = "network"
         if is_start:
             self._start_failed(f"the start page failed: {error}")
+        self._resolve_request(request, ledger.FAILED)
         yield FetchFailure(
             url=url, status=status, error=error[:500],
             attempts=request.meta.get("retry_times", 0) + 1, failed_at=_now(),
             referer=_referer(request), rule=rule, known=self._key(url) in self.failed_before,
         )
+
+
+def _digitless(url: str) -> str:
+    return re.sub(r"\d+", "#", url)
 
 
 def _referer(request) -> str | None:

@@ -262,7 +262,8 @@ def test_exports_never_overwrite_the_archive(tmp_path):
 # ------------------------------------------------------------ help, version, script
 def test_every_command_has_help_with_an_example():
     assert set(cli.commands) == {"crawl", "demo", "reparse", "upgrade", "search", "export",
-                                 "browse", "report", "history", "verify", "wacz", "export-media"}
+                                 "browse", "report", "history", "completeness",
+                                 "wayback", "verify", "wacz", "export-media"}
     for name in cli.commands:
         done = run(name, "--help")
         assert done.returncode == 0, done.stderr

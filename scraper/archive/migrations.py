@@ -22,7 +22,7 @@ from typing import Callable
 
 import sqlite_utils
 
-from . import media, rechecks, search_index, views
+from . import discovered, links, media, provenance, rechecks, search_index, views
 from .errors import ArchiveUnreadable
 from .tables import ARTICLE_COLUMNS, CAPTURE_COLUMNS, RUN_COLUMNS
 
@@ -97,6 +97,15 @@ def _views(db: sqlite_utils.Database) -> None:
     views.create(db)
 
 
+def _link_accounting(db: sqlite_utils.Database) -> None:
+    # Where every link seen in a run ended (scraper/ledger.py), per run.
+    have = db["crawl_runs"].columns_dict
+    for col, kind in (("links_seen", int), ("links_unaccounted", int),
+                      ("link_outcomes_json", str)):
+        if col not in have:
+            db["crawl_runs"].add_column(col, kind)
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "articles, their images, attachments, versions and raw pages; failures, runs",
          _base_tables),
@@ -108,6 +117,16 @@ STEPS: tuple[Step, ...] = (
     Step(6, "media_files (photos and attachments held), their facts on images/attachments, "
             "captures.record_type/refers_to (WARC revisits) and the payload digest index",
          media.create),
+    Step(7, "the search index found by sqlite-utils and Datasette (content=\"articles\" named)",
+         search_index.for_tools),
+    Step(8, "foreign keys: images, attachments, versions, failures and outcomes to their "
+            "article and run", links.declare),
+    Step(9, "provenance: articles/article_versions.origin, capture_timestamp, replay_url; "
+            "captures.replay_url; imported_captures (the wayback import)", provenance.apply_schema),
+    Step(10, "link accounting: crawl_runs.links_seen, links_unaccounted, link_outcomes_json",
+         _link_accounting),
+    Step(11, "discovered_urls: the URLs each source (sitemap, feed, listing) names",
+         discovered.apply_schema),
 )
 CURRENT_VERSION = STEPS[-1].version
 assert [s.version for s in STEPS] == list(range(1, CURRENT_VERSION + 1))

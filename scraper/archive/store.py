@@ -8,7 +8,6 @@ brings the file's schema up to date (``migrations``); readers use
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 from dataclasses import asdict
@@ -17,8 +16,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from ..items import Article, FetchedArticle, FetchFailure
-from . import media, rechecks, search_index
+from ..items import Article, DiscoveredUrls, FetchedArticle, FetchFailure
+from . import discovered, media, provenance, rechecks, search_index
 from ..history import word_change
 from .migrations import migrate, schema_version
 from .tables import ARTICLE_COLUMNS
@@ -90,9 +89,16 @@ class Archive:
         return table.last_pk
 
     def finish_run(self, run_id: int, *, pages_fetched: int, exit_status: int,
-                   status: str, message: str = "", not_modified: int = 0) -> dict:
+                   status: str, message: str = "", not_modified: int = 0,
+                   links: dict[str, int] | None = None) -> dict:
+        """Close the run's row. `links` counts the links seen by outcome
+        (scraper/ledger.py), 'unaccounted' among them when any."""
         counts = self.run_counts(run_id)
         counts["not_modified"] = not_modified
+        if links is not None:
+            counts["links_seen"] = sum(links.values())
+            counts["links_unaccounted"] = links.get("unaccounted", 0)
+            counts["link_outcomes_json"] = json.dumps(links, sort_keys=True)
         with self.db.atomic():
             self.db["crawl_runs"].update(run_id, {
                 "finished_at": utc_now(), "pages_fetched": pages_fetched,
@@ -127,6 +133,10 @@ class Archive:
                 # reached another way (revalidation) does not lose it.
                 art.category = old["category"]
                 digest = content_hash(art)
+            if old is not None and now < (old["fetched_at"] or now):
+                # A web archive's capture older than the row: a version in
+                # time order, the row keeps the newest content.
+                return provenance.save_older(self.db, fetched, digest, old, run_id)
             if old is None:
                 outcome, version = "new", 1
             elif old["content_hash"] != digest:
@@ -145,21 +155,23 @@ class Archive:
                 "first_seen_at": old["first_seen_at"] if old else now,
                 "updated_at": now if outcome != "unchanged" else old["updated_at"],
                 "run_id": run_id, "removed_at": None, "checked_at": now,
+                **provenance.columns(fetched),
             })
             # An upsert, not INSERT OR REPLACE: the latter deletes the row and gives it a
             # new rowid on every re-fetch, and the search index (articles_fts) is keyed
             # by articles.rowid so that Datasette can join it.
-            self.db["articles"].upsert(row, pk="url")
+            _upsert(self.db, "articles", row, key=("url",))
             if outcome != "unchanged":
                 self._replace_children(art)
                 search_index.index(self.db, art.url)
                 added, removed = word_change(old["body_text"] if old else None, art.body_text)
-                self.db["article_versions"].insert({
+                _insert(self.db, "article_versions", [{
                     "url": art.url, "version": version, "content_hash": digest,
                     "fetched_at": now, "run_id": run_id,
                     "record_json": json.dumps(asdict(art), ensure_ascii=False),
                     "words_added": added, "words_removed": removed,
-                }, pk=("url", "version"), replace=True)
+                    **provenance.columns(fetched),
+                }], replace=True)
             if old is not None and run_id is not None:
                 # A crawl's fetch of a page already held is a re-check of it.
                 rechecks.record(self.db, url=art.url, run_id=run_id, checked_at=now,
@@ -167,9 +179,8 @@ class Archive:
                                     "restored" if old.get("removed_at") else
                                     "changed" if outcome == "updated" else "unchanged"))
             if run_id is not None:
-                self.db["run_outcomes"].insert(
-                    {"run_id": run_id, "url": art.url, "outcome": outcome},
-                    pk=("run_id", "url"), replace=True)
+                _insert(self.db, "run_outcomes",
+                        [{"run_id": run_id, "url": art.url, "outcome": outcome}], replace=True)
         return outcome
 
     def _row(self, url: str) -> dict | None:
@@ -179,32 +190,32 @@ class Archive:
     def _replace_children(self, art: Article) -> None:
         self.db.execute("delete from images where article_url = ?", [art.url])
         self.db.execute("delete from attachments where article_url = ?", [art.url])
-        self.db["images"].insert_all(
-            ({"article_url": art.url, "position": i.position, "url": i.url,
-              "caption": i.caption, "alt": i.alt} for i in art.images),
-            pk=("article_url", "position"))
-        self.db["attachments"].insert_all(
-            ({"article_url": art.url, "position": a.position, "url": a.url,
-              "text": a.text, "kind": a.kind} for a in art.attachments),
-            pk=("article_url", "position"))
+        _insert(self.db, "images",
+                [{"article_url": art.url, "position": i.position, "url": i.url,
+                  "caption": i.caption, "alt": i.alt} for i in art.images])
+        _insert(self.db, "attachments",
+                [{"article_url": art.url, "position": a.position, "url": a.url,
+                  "text": a.text, "kind": a.kind} for a in art.attachments])
         # Files fetched before (held or failed) keep their sha256 and status.
         media.fill_children(self.db, art.url)
 
     def _store_raw(self, fetched: FetchedArticle) -> None:
-        """Keep every distinct raw page ever fetched; a repeat bumps its count."""
+        """Record every distinct raw page ever fetched (its sha256, when, how
+        often); a repeat bumps its count. The bytes themselves are kept once,
+        in the WARC (`captures` finds them): `html_gz` stays empty, where
+        archives made before held a second, gzipped copy."""
         sha = hashlib.sha256(fetched.raw_html).hexdigest()
         url = fetched.article.url
         cur = self.db.execute(
             "update raw_pages set last_fetched_at = ?, fetch_count = fetch_count + 1 "
             "where url = ? and sha256 = ?", [fetched.fetched_at, url, sha])
         if cur.rowcount == 0:
-            self.db["raw_pages"].insert({
+            _insert(self.db, "raw_pages", [{
                 "url": url, "final_url": fetched.final_url, "http_status": fetched.status,
                 "fetched_at": fetched.fetched_at, "last_fetched_at": fetched.fetched_at,
                 "fetch_count": 1, "sha256": sha, "encoding": fetched.encoding,
                 "content_type": fetched.headers.get("content-type"),
-                "html_gz": gzip.compress(fetched.raw_html, mtime=0),
-            })
+            }])
 
     def record_not_modified(self, url: str, run_id: int | None, checked_at: str) -> None:
         """A 304 answer to a re-check: the archived version is still current
@@ -234,6 +245,19 @@ class Archive:
                             status=failure.status, detail=failure.error,
                             outcome="still_removed" if old.get("removed_at") else "removed")
         return True
+
+    def record_import(self, capture, run_id: int | None = None) -> None:
+        """A web-archive capture read through the policy (``ImportedCapture``)."""
+        with self.db.atomic():
+            self.db["imported_captures"].insert({
+                "origin": capture.origin, "url": capture.url, "timestamp": capture.timestamp,
+                "digest": capture.digest, "status": capture.status, "outcome": capture.outcome,
+                "run_id": run_id, "imported_at": utc_now()}, replace=True)
+
+    def imported_captures(self, origin: str) -> list[tuple[str, str, str | None]]:
+        """(url, timestamp, digest) of every capture imported from `origin`."""
+        return [tuple(r) for r in self.db.execute(
+            "select url, timestamp, digest from imported_captures where origin = ?", [origin])]
 
     def record_failure(self, failure: FetchFailure, run_id: int | None = None) -> None:
         with self.db.atomic():
@@ -296,9 +320,44 @@ class Archive:
             "where kind = 'article' and published_date >= ? order by published_date desc",
             [since]))
 
+    def record_discovered(self, found: DiscoveredUrls, run_id: int | None = None) -> None:
+        """The URLs a sitemap, feed or listing named (archive/discovered.py)."""
+        with self.db.atomic():
+            discovered.record(self.db, source=found.source, found_in=found.found_in,
+                              urls=found.urls, run_id=run_id, seen_at=utc_now())
+
     def recheck_targets(self, every_days: float) -> list[dict]:
         """The rolling re-check schedule's targets for tonight (archive/rechecks.py)."""
         return rechecks.rolling_targets(self.db, every_days)
 
     def article_count(self) -> int:
         return self.db["articles"].count
+
+
+# Plain SQL for the writes of every stored article: sqlite-utils' insert and
+# upsert introspect the table on each call, which took a third of
+# save_article's time (profiled on a 1,000-article crawl). Table and column
+# names are our own identifiers; every value is a parameter.
+def _insert(db, table: str, rows: list[dict], replace: bool = False) -> None:
+    if not rows:
+        return
+    columns = list(rows[0])
+    statement = "INSERT OR REPLACE INTO " if replace else "INSERT INTO "
+    statement += _quoted(table) + " (" + ", ".join(map(_quoted, columns)) + ") VALUES ("
+    statement += ", ".join("?" for _ in columns) + ")"
+    db.conn.executemany(statement, [[row[c] for c in columns] for row in rows])
+
+
+def _upsert(db, table: str, row: dict, key: tuple[str, ...]) -> None:
+    """Insert, or update the columns given on the row with the same key: the
+    rowid stays (INSERT OR REPLACE would renumber it)."""
+    columns = list(row)
+    statement = ("INSERT INTO " + _quoted(table) + " (" + ", ".join(map(_quoted, columns))
+                 + ") VALUES (" + ", ".join("?" for _ in columns) + ") ON CONFLICT ("
+                 + ", ".join(map(_quoted, key)) + ") DO UPDATE SET "
+                 + ", ".join(f"{_quoted(c)} = excluded.{_quoted(c)}" for c in columns if c not in key))
+    db.conn.execute(statement, [row[c] for c in columns])
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -29,8 +29,13 @@ from .tuning import (ERROR_PAGE_MAX_BODY, ERROR_PAGE_MAX_TEXT, HEADLINE_MIN_CHAR
                      SHORT_BODY_CHARS, TEASER_LINK_SHARE,
                      UNDATED_HEADLINE_SHARE)
 
-# "404" alone, not inside a document number ("Công văn 1404/LĐLĐ", "404/QĐ").
-NOTFOUND_RE = re.compile(r"không tìm thấy|khong tim thay|not found|(?<![\w/])404(?![\w/])|trang không tồn tại|bài viết không tồn tại", re.I)
+# "404" as an error code: alone, at the head of a title ("404 - Site"), or
+# next to an error word. Never a number inside a headline: "Công văn số 404",
+# "Bản tin tuần (bản 404)" or a listing of such teasers are content.
+NOTFOUND_CODE = (r"^\W*404(?:\W*$|\s*[-–|:])|(?:lỗi|loi|error|http|mã lỗi)\W{0,3}404\b|"
+                 r"\b404\W{0,3}(?:not found|error|lỗi|page|trang)")
+NOTFOUND_RE = re.compile(r"không tìm thấy|khong tim thay|not found|trang không tồn tại|"
+                         r"bài viết không tồn tại|" + NOTFOUND_CODE, re.I)
 # A path segment that is exactly "404"/"notfound", not a slug that starts with it.
 NOTFOUND_URL = re.compile(r"/(?:notfound|404)(?=[/?#.]|$)", re.I)
 # A deleted article or a maintenance notice inside the site's normal chrome.
@@ -73,11 +78,11 @@ def is_error_page(doc: PageDoc, article: Article | None) -> bool:
         return bool(ERROR_TEXT.search(f"{article.title} {article.body_text}"))
     body = doc.root.find("body")
     text = clean(body.text_content()) if body is not None else ""
-    headings = " ".join(clean(h.text_content()) for h in doc.root.iter("h1", "h2", "h3"))
+    headings = [clean(h.text_content()) for h in doc.root.iter("h1", "h2", "h3")]
     # ... or a short alert line of its own, outside the chrome ("Bài viết không tồn tại hoặc đã bị xóa!").
     alert = any(b.link_chars == 0 and len(b.text) < ERROR_PAGE_MAX_BODY and ERROR_TEXT.search(b.text)
                 and not doc.is_chrome(b.el) for b in doc.blocks)
-    return bool(ERROR_TEXT.search(headings)) or alert or (
+    return any(ERROR_TEXT.search(h) for h in headings) or alert or (
         len(text) < ERROR_PAGE_MAX_TEXT and bool(ERROR_TEXT.search(text)))
 
 

@@ -252,6 +252,9 @@ HANDWRITTEN = [
             Img("upload/images/nam-2023/thang-12.2023/khen-thuong-tap-the.jpg", None),
             Img(SOFT_404_PHOTO, "Ảnh: Đại biểu dự hội nghị."),
             "Hội nghị đã biểu quyết thông qua chương trình công tác năm 2024 và khen thưởng các tập thể, cá nhân có thành tích xuất sắc.",
+            # The one article that names the Party (search tests: "Đảng" against
+            # đang, đáng, đảm đang once marks are folded).
+            "Hội nghị quán triệt các nghị quyết của Đảng về xây dựng giai cấp công nhân trong thời kỳ mới.",
         ],
     ),
     ArticleSpec(

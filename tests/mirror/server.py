@@ -7,6 +7,7 @@
 - ``GET  /__mirror/stats``            {"total": n, "by_path": {path+query: count}}
 - ``POST /__mirror/reset-stats``
 - ``POST /__mirror/publish?n=3``      publish n new (newest) articles
+  (``&unlisted=1``: linked from no page, named only by the sitemap and the feed)
 - ``POST /__mirror/edit?url=<path>``  append a sentence to an article
 - ``POST /__mirror/remove?url=<path>[&status=302|404|410]``  take an article down
 - ``POST /__mirror/restore?url=<path>``  put a removed article back
@@ -115,7 +116,8 @@ class _Handler(BaseHTTPRequestHandler):
                 n = int(query.get("n", ["1"])[0])
             except ValueError:
                 return self._json(400, {"error": "n must be an integer"})
-            new = m.site.publish(max(0, n))
+            unlisted = query.get("unlisted", ["0"])[0] == "1"
+            new = (m.site.publish_unlisted if unlisted else m.site.publish)(max(0, n))
             return self._json(200, {"published": [m.site.manifest_entry(a, m.origin) for a in new]})
         if method == "POST" and name == "edit":
             target = query.get("url", [""])[0]

@@ -199,6 +199,7 @@ class Site:
         self._transient_hit: set[str] = set()
         self._published = 0
         self.removed: dict[str, tuple[Article, int]] = {}  # slug -> (article, 302/404/410)
+        self.unlisted: list[Article] = []  # served and in the sitemap/feed, linked from nowhere
         self._generated = max(0, len(specs) - 1 - len(content.HANDWRITTEN))
         self._reserved = set(self.categories) | set(content.STATIC_PAGES) | {
             "lich-cong-tac", "tim-kiem", "notfound", "index", MISSING_SLUG}
@@ -284,6 +285,46 @@ class Site:
             self._cache.clear()
             return art
 
+    def publish_unlisted(self, n: int) -> list[Article]:
+        """Publish ``n`` articles that no page links to: only the sitemap and
+        the feed name them (what discovery beyond links is for)."""
+        with self.lock:
+            new = self.publish(n)
+            for art in new:
+                self.articles.remove(art)
+                self.unlisted.append(art)
+            self._cache.clear()
+            return new
+
+    def sitemap(self, part: str) -> str:
+        """``index``: the sitemap index; ``articles``, ``pages``: its two urlsets."""
+        if part == "index":
+            body = "".join(f"<sitemap><loc>{ORIGIN_MARK}/sitemap-{p}.xml</loc></sitemap>"
+                           for p in ("articles", "pages"))
+            return ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex '
+                    f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</sitemapindex>\n')
+        if part == "articles":
+            entries = [(f"{ORIGIN_MARK}{a.path}", a.modified.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
+                       for a in self.articles + self.unlisted]
+        else:
+            entries = [(f"{ORIGIN_MARK}/{slug}.html", None)
+                       for slug in list(self.categories) + list(content.STATIC_PAGES)]
+        body = "".join(f"<url><loc>{loc}</loc>" + (f"<lastmod>{mod}</lastmod>" if mod else "")
+                       + "</url>" for loc, mod in entries)
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset '
+                f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>\n')
+
+    def feed(self, n: int = 10) -> str:
+        """RSS 2.0 of the ``n`` newest articles, unlisted ones included."""
+        newest = sorted(self.articles + self.unlisted, key=lambda a: (a.spec.published, a.slug),
+                        reverse=True)[:n]
+        items = "".join(
+            f"<item><title>{esc(a.spec.title)}</title><link>{ORIGIN_MARK}{a.path}</link>"
+            f"<pubDate>{format_datetime(a.modified, usegmt=True)}</pubDate></item>" for a in newest)
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+                f"<title>Liên đoàn Lao động tỉnh Bắc Kạn</title><link>{ORIGIN_MARK}/</link>"
+                f"{items}</channel></rss>\n")
+
     def remove(self, path: str, status: int = 302) -> Article | None:
         """Take an article down: gone from listings and the manifest, its URL
         answering ``status`` (302: the CMS's redirect to /notfound; 404; 410)."""
@@ -346,8 +387,13 @@ class Site:
         if path in ("/", "/index.html"):
             return Response(200, self.home())
         if path == "/robots.txt":
-            return Response(200, "User-agent: *\nDisallow: /admin/\nDisallow: /tim-kiem\n",
-                            "text/plain; charset=utf-8")
+            return Response(200, "User-agent: *\nDisallow: /admin/\nDisallow: /tim-kiem\n"
+                            f"Sitemap: {ORIGIN_MARK}/sitemap.xml\n", "text/plain; charset=utf-8")
+        if path in ("/sitemap.xml", "/sitemap-articles.xml", "/sitemap-pages.xml"):
+            part = path[9:-4] or "index"
+            return Response(200, self.sitemap(part), "application/xml; charset=utf-8")
+        if path == "/rss.xml":
+            return Response(200, self.feed(), "application/rss+xml; charset=utf-8")
         if path == "/notfound":
             return Response(200, self._page("Không tìm thấy trang",
                                             "<div class=\"notfound\"><h1>Không tìm thấy trang</h1>"
@@ -494,7 +540,9 @@ class Site:
         if self.fault_set is not None:
             main += self.fault_set.links_html()
         return self._page("Liên đoàn Lao động tỉnh Bắc Kạn", main,
-                          description="Trang thông tin điện tử Liên đoàn Lao động tỉnh Bắc Kạn")
+                          description="Trang thông tin điện tử Liên đoàn Lao động tỉnh Bắc Kạn",
+                          extra="<link rel=\"alternate\" type=\"application/rss+xml\" "
+                                "title=\"Tin mới\" href=\"rss.xml\">\n")
 
     # listings --------------------------------------------------------------
 
