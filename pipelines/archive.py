@@ -6,38 +6,21 @@ from __future__ import annotations
 
 import logging
 
-from scrapy.exceptions import NotConfigured
-
-from scraper.archive import Archive
 from scraper.items import DiscoveredUrls, FetchedArticle, FetchFailure, NotModified
 from scraper.policy import is_gone
 from scraper.run import current_run_id
+
+from pipelines.base import ArchiveWriterPipeline
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 25  # a log line every this many stored pages
 
 
-class ArchivePipeline:
+class ArchivePipeline(ArchiveWriterPipeline):
     def __init__(self, crawler, path: str):
-        self.crawler = crawler
-        self.path = path
-        self.archive: Archive | None = None
+        super().__init__(crawler, path)
         self.counts = {"new": 0, "updated": 0, "unchanged": 0, "failures": 0}
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        path = crawler.settings.get("ARCHIVE_DB")
-        if not path:
-            raise NotConfigured("set ARCHIVE_DB to the SQLite file of the archive")
-        return cls(crawler, path)
-
-    def open_spider(self):
-        self.archive = Archive(self.path)
-
-    def close_spider(self):
-        if self.archive is not None:
-            self.archive.close()
 
     def process_item(self, item):
         run_id = current_run_id(self.crawler)
