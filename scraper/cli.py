@@ -44,6 +44,25 @@ def cli():
     """
 
 
+def _run_spider(settings, lock, name: str, **kwargs):
+    """Run spider `name` under the archive's lock (held already; released
+    here, whatever happens): (crawler, the finished crawl_runs row or None
+    when the run never opened)."""
+    from scrapy.crawler import CrawlerProcess
+
+    from scraper.run import finished_run
+
+    settings.set("ARCHIVER_LOCK_HELD", True, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(name)
+    process.crawl(crawler, **kwargs)
+    try:
+        process.start()
+    finally:
+        lock.release()
+    return crawler, finished_run(crawler)
+
+
 def _crawl_settings(*, db: str, delay: float | None, concurrency: int | None,
                     log_file: str | None, quiet: bool, overrides: tuple):
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "scraper.settings")
@@ -115,8 +134,6 @@ def crawl(base_url, db, delay, concurrency, full, walk, revalidate, log_file, qu
     if full and walk:
         raise click.UsageError("--full and --walk exclude each other: --full already "
                                "re-fetches every listing and article")
-    from scrapy.crawler import CrawlerProcess
-
     settings = _crawl_settings(db=db, delay=delay, concurrency=concurrency, log_file=log_file,
                                quiet=quiet, overrides=overrides)
     keepers = Keepers(db, notify_url=notify_url, notify_when=notify_when, ping_url=ping_url,
@@ -127,20 +144,11 @@ def crawl(base_url, db, delay, concurrency, full, walk, revalidate, log_file, qu
     except click.exceptions.Exit as exc:
         raise click.exceptions.Exit(keepers.finished(None, exc.exit_code, "another run holds "
                                                      "the archive's lock")) from None
-    settings.set("ARCHIVER_LOCK_HELD", True, priority="cmdline")
     if no_media:
         settings.set("ARCHIVER_MEDIA", False, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler("congdoanbackan")
     mode = "full" if full else "resume" if walk else "auto"
-    process.crawl(crawler, base_url=base_url, mode=mode, revalidate_days=revalidate)
-    try:
-        process.start()
-    finally:
-        lock.release()
-    from scraper.run import finished_run
-
-    run = finished_run(crawler)
+    _, run = _run_spider(settings, lock, "congdoanbackan", base_url=base_url, mode=mode,
+                         revalidate_days=revalidate)
     if not run:
         print("crawl did not start: see the log above", file=sys.stderr)
         return keepers.finished(None, 2, "the crawl did not start: see its log")

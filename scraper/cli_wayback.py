@@ -80,24 +80,13 @@ def wayback(site, cdx_url, replay_prefix, date_from, date_to, db, delay, concurr
     """
     if date_from and date_to and date_from > date_to:
         raise click.UsageError(f"--from {date_from} is after --to {date_to}")
-    from scrapy.crawler import CrawlerProcess
-
-    from scraper.cli import _crawl_settings, _print_failures
-    from scraper.run import finished_run
+    from scraper.cli import _crawl_settings, _print_failures, _run_spider
 
     settings = _crawl_settings(db=db, delay=delay, concurrency=concurrency, log_file=log_file,
                                quiet=quiet, overrides=overrides)
     lock = take_lock(db)
-    settings.set("ARCHIVER_LOCK_HELD", True, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler("wayback")
-    process.crawl(crawler, site=site, cdx_url=cdx_url, replay_prefix=replay_prefix,
-                  date_from=date_from, date_to=date_to)
-    try:
-        process.start()
-    finally:
-        lock.release()
-    run = finished_run(crawler)
+    crawler, run = _run_spider(settings, lock, "wayback", site=site, cdx_url=cdx_url,
+                               replay_prefix=replay_prefix, date_from=date_from, date_to=date_to)
     if not run:
         print("wayback did not start: see the log above", file=sys.stderr)
         return 2
