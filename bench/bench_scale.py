@@ -33,11 +33,11 @@ import textwrap
 import time
 from pathlib import Path
 
-import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_nightly import measure  # noqa: E402  (seconds, peak RSS, exit status)
 from bench.scale_site import articles, write_site  # noqa: E402
 
 NGINX_CONF = """\
@@ -74,6 +74,7 @@ BARE_SPIDER = textwrap.dedent("""\
 
     urls = open(sys.argv[1]).read().split()
     concurrency = int(sys.argv[2])
+    result = sys.argv[3]
 
     class Bare(scrapy.Spider):
         name = "bare"
@@ -93,7 +94,8 @@ BARE_SPIDER = textwrap.dedent("""\
     process.crawl(crawler)
     process.start()
     seconds = time.perf_counter() - start
-    print(crawler.stats.get_value("downloader/response_count", 0), seconds)
+    with open(result, "w") as fh:
+        fh.write(f"{crawler.stats.get_value('downloader/response_count', 0)} {seconds}")
 """)
 
 
@@ -144,23 +146,6 @@ class Server:
     def __exit__(self, *exc):
         self.proc.terminate()
         self.proc.wait(timeout=10)
-
-
-def measure(cmd: list[str]) -> tuple[float, float, int, str]:
-    """(seconds, peak RSS in MB of the process tree, exit status, stdout)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    ps = psutil.Process(proc.pid)
-    peak = 0
-    while proc.poll() is None:
-        try:
-            peak = max(peak, ps.memory_info().rss
-                       + sum(c.memory_info().rss for c in ps.children(recursive=True)))
-        except psutil.Error:
-            pass
-        time.sleep(0.05)
-    out = proc.stdout.read()
-    return time.perf_counter() - start, peak / 2**20, proc.returncode, out
 
 
 def folder_bytes(path: Path) -> int:
@@ -221,11 +206,13 @@ def run_size(n: int, args, tmp: Path, report: dict, full: bool) -> None:
             url_file.write_text("\n".join(site_urls(site, server.url)))
             script = work / "bare.py"
             script.write_text(BARE_SPIDER)
-            seconds, _, _, out = measure([sys.executable, str(script), str(url_file), str(args.concurrency)])
-            pages = int(out.split()[0]) if out.strip() else 0
-            report["bare"] = (pages, float(out.split()[1]) if out.strip() else seconds)
+            result = work / "bare.txt"
+            seconds, _, _ = measure([sys.executable, str(script), str(url_file), str(args.concurrency),
+                                     str(result)])
+            out = result.read_text().split() if result.exists() else []
+            report["bare"] = (int(out[0]), float(out[1])) if out else (0, seconds)
         before = server.requests()
-        seconds, peak, code, _ = measure(crawl_cmd(server.url, db, args.concurrency))
+        seconds, peak, code = measure(crawl_cmd(server.url, db, args.concurrency))
         archived = count(db, "select count(*) from articles where kind = 'article'")
         report[n] = {"seconds": seconds, "peak": peak, "exit": code, "archived": archived,
                      "requests": server.requests() - before, "raw": raw,
@@ -242,7 +229,7 @@ def run_size(n: int, args, tmp: Path, report: dict, full: bool) -> None:
         # its own, on the night after.
         write_site(site, articles(n + 5))
         before = server.requests()
-        _, _, code, _ = measure(crawl_cmd(server.url, db, args.concurrency, "-s", "ARCHIVER_RECHECK_DAYS=0"))
+        _, _, code = measure(crawl_cmd(server.url, db, args.concurrency, "-s", "ARCHIVER_RECHECK_DAYS=0"))
         report["nightly"] = (server.requests() - before, code,
                              count(db, "select count(*) from articles where kind = 'article'") - archived)
         before = server.requests()
