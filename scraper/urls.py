@@ -75,14 +75,7 @@ def archive_key(url: str, base_url: str) -> str:
 
 
 def is_followable(url: str, site_host: str) -> bool:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or len(url) > 2000:
-        return False
-    if host_of(url) != site_host:
-        return False
-    if SKIP_EXT.search(parts.path) or ALT_VIEW.search(parts.path + ("?" + parts.query if parts.query else "")):
-        return False
-    return True
+    return skip_rule(url, (site_host,)) is None
 
 
 def skip_rule(url: str, site_hosts) -> str | None:
