@@ -243,7 +243,6 @@ class CongdoanbackanSpider(scrapy.Spider):
             return [link.url for link in page.links if self._key(link.url) not in self.known_articles]
         chosen, next_pages, holds_new = [], [], False
         own_listing = listing_key(response.url)
-        unchosen = []
         for link in page.links:
             rule = skip_rule(link.url, self.site_hosts)
             if rule:
@@ -256,6 +255,8 @@ class CongdoanbackanSpider(scrapy.Spider):
             if page_number(link.url) is not None and listing_key(link.url) == own_listing:
                 if is_next_page(link.url, link.text, response.url):
                     next_pages.append(link.url)
+                else:  # other pages of this listing are reached one by one
+                    self._skip(link.url, ledger.LISTING_NO_NEWS)
             elif key in self.failed_before:
                 chosen.append(link.url)  # failed last time: try again, but it is not news
             elif key not in self.fetched_before:
@@ -264,20 +265,13 @@ class CongdoanbackanSpider(scrapy.Spider):
             elif link.in_chrome:
                 chosen.append(link.url)  # menu targets: category first pages, static pages
             else:
-                unchosen.append(link.url)
+                self._skip(link.url, ledger.FETCHED_BEFORE)
         if holds_new:
             chosen.extend(next_pages)
         else:
             self.crawler.stats.inc_value("archiver/listings_without_news")
-            unchosen.extend(next_pages)
-        for link in page.links:
-            # Pager links other than the next page are never chosen here.
-            if page_number(link.url) is not None and listing_key(link.url) == own_listing \
-                    and link.url not in chosen:
-                unchosen.append(link.url)
-        for url in unchosen:
-            pager = page_number(url) is not None and listing_key(url) == own_listing
-            self._skip(url, ledger.LISTING_NO_NEWS if pager else ledger.FETCHED_BEFORE)
+            for url in next_pages:
+                self._skip(url, ledger.LISTING_NO_NEWS)
         return chosen
 
     def _schedule(self, urls, response, barren, page=None):
