@@ -30,6 +30,14 @@ from .media_spool import open_body
 # Headers that describe the transfer, not the payload we store.
 HOP_HEADERS = {b"transfer-encoding"}
 
+# One plain INSERT per record: sqlite-utils' insert reads the table's schema on
+# every call (a fifth of the WARC writer's time, profiled at 2,000 articles).
+_CAPTURE_FIELDS = ("url", "replay_url", "fetched_at", "http_status", "content_type", "warc_file",
+                   "warc_offset", "warc_length", "record_id", "payload_digest", "run_started_at",
+                   "record_type", "refers_to")
+_INSERT_CAPTURE = ("INSERT INTO captures (" + ", ".join(_CAPTURE_FIELDS) + ") VALUES ("
+                   + ", ".join("?" for _ in _CAPTURE_FIELDS) + ")")
+
 
 def warc_dir_for(db_path: str | Path) -> Path:
     """WARC files live beside the archive they belong to: data/warc/ by default."""
@@ -167,19 +175,20 @@ class WarcCaptureMiddleware:
         self.writer.write_record(req_record)
         self.fh.flush()
         payload.close()
+        row = {
+            "url": target_uri, "replay_url": replay,
+            "fetched_at": fetched_at.isoformat(timespec="seconds"),
+            "http_status": status,
+            "content_type": (response.headers.get("Content-Type") or b"").decode("latin-1"),
+            "warc_file": self.rel_name, "warc_offset": offset, "warc_length": length,
+            "record_id": record.rec_headers.get_header("WARC-Record-ID"),
+            "payload_digest": record.rec_headers.get_header("WARC-Payload-Digest"),
+            "run_started_at": self.started_at,
+            "record_type": "revisit" if original is not None else "response",
+            "refers_to": original["record_id"] if original is not None else None,
+        }
         with self.db.atomic():
-            self.db["captures"].insert({
-                "url": target_uri, "replay_url": replay,
-                "fetched_at": fetched_at.isoformat(timespec="seconds"),
-                "http_status": status,
-                "content_type": (response.headers.get("Content-Type") or b"").decode("latin-1"),
-                "warc_file": self.rel_name, "warc_offset": offset, "warc_length": length,
-                "record_id": record.rec_headers.get_header("WARC-Record-ID"),
-                "payload_digest": record.rec_headers.get_header("WARC-Payload-Digest"),
-                "run_started_at": self.started_at,
-                "record_type": "revisit" if original is not None else "response",
-                "refers_to": original["record_id"] if original is not None else None,
-            })
+            self.db.conn.execute(_INSERT_CAPTURE, [row[c] for c in _CAPTURE_FIELDS])
         # Where the payload lies, for the media pipeline (scraper.media_fetch).
         request.meta["archiver_payload_at"] = ((original["warc_file"], original["warc_offset"])
                                                if original is not None else (self.rel_name, offset))

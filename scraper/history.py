@@ -22,6 +22,8 @@ FIELDS = ("title", "published_at", "dateline", "author", "author_line", "source"
 def word_change(old: str | None, new: str | None) -> tuple[int, int]:
     """(words added, words removed) from ``old`` to ``new``."""
     a, b = (old or "").split(), (new or "").split()
+    if not a or not b:  # a first version, or a body emptied: no matching to do
+        return len(b), len(a)
     added = removed = 0
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op in ("replace", "delete"):

@@ -1,6 +1,7 @@
 """URL rules for navigation: what is on the site, what is worth fetching."""
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -23,6 +24,9 @@ def host_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+# Pages repeat the same menu and pager links on every page: a small cache
+# spares most of the parsing, and stays small at any site size.
+@functools.lru_cache(maxsize=4096)
 def normalize(url: str) -> str:
     """Canonical form for de-duplication: no fragment, no tracking parameters,
     sorted query, percent-encoded."""
