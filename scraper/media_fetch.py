@@ -36,10 +36,12 @@ from .middlewares import RecordedSkip, ResponseTooLarge
 
 logger = logging.getLogger(__name__)
 
-# Below pages: a file waits until the pages already queued are read, so
-# articles are found first and a killed run loses files (fetched next run),
-# not articles.
-MEDIA_PRIORITY = -1
+# Between articles and navigation (spiders/congdoanbackan.py): a file waits
+# until the articles already queued are read, so a killed run loses files
+# (fetched next run) before articles, but comes before the next listing page,
+# so files never pile up: below every page, the photos of a whole site waited
+# in memory until the last listing was read.
+MEDIA_PRIORITY = 1
 # What judge() reads of a file: its signature, or the start of an HTML page.
 HEAD_BYTES = 1024
 
