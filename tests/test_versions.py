@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from dataclasses import asdict, fields
 
 import pytest
@@ -277,3 +279,20 @@ def test_a_fresh_archive_and_a_converted_one_have_the_same_schema(tmp_path):
             db.close()
 
     assert schema("old.db") == schema("new.db")
+
+
+def test_history_reads_a_converted_archive_s_versions(tmp_path):
+    path = tmp_path / "old.db"
+    url = SITE + "a.html"
+    _archive_at_the_previous_schema(path, {url: _history(url)})
+    Archive(path).close()
+    out = subprocess.run([sys.executable, "-m", "scraper", "history", url, "--db", str(path)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert [line.split()[1] for line in text.splitlines()
+            if line.startswith("  version ")] == ["1", "2", "3", "4"]
+    assert "title: 'Hội nghị' → 'Hội nghị (sửa)'" in text  # 1 → 2, from two stored records
+    assert "images: 1 → 0" in text and "attachments: 0 → 1" in text  # 2 → 3
+    # 3 → 4: the current version, read from the articles row.
+    assert "== version 3 → 4" in text and "+Dòng một \"trích\" \\ gạch" in text

@@ -1,10 +1,10 @@
 """An article's versions, each stored once: the current one in ``articles``,
 the ones it replaced in ``article_version_rows``.
 
-Before the migration step (12 here, 13 once merged) every version row carried ``record_json``, the whole
-``Article`` as JSON, so version 1 of every article repeated its row in
-``articles`` (9.2 KB an article on the bench's 5 KB pages, more than the raw
-page). Now:
+Before the migration step (12 on this branch, 13 once merged) every version
+row carried ``record_json``, the whole ``Article`` as JSON, so version 1 of
+every article repeated its row in ``articles`` (9.2 KB an article on the
+bench's 5 KB pages, more than the raw page). Now:
 
 - ``article_version_rows`` (the table) keeps every version's metadata
   (version, content_hash, fetched_at, run_id, words_added/removed,
@@ -90,10 +90,10 @@ def create_view(db: sqlite_utils.Database) -> None:
 
 
 def apply_schema(db: sqlite_utils.Database) -> None:
-    """Migration step 12 (13 once merged): the table renamed, the current versions' copies of
-    their articles row dropped, the view in its place. A record is dropped
-    only when the row rebuilds it byte for byte; any other stays as it was.
-    Idempotent, like every step."""
+    """The migration step (12 here, 13 once merged): the table renamed, the
+    current versions' copies of their articles row dropped, the view in its
+    place. A record is dropped only when the row rebuilds it byte for byte;
+    any other stays as it was. Idempotent, like every step."""
     kinds = dict(db.execute("SELECT name, type FROM sqlite_master WHERE name IN (?, ?)",
                             [VIEW, STORED]).fetchall())
     if kinds.get(VIEW) == "table":
