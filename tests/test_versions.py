@@ -6,10 +6,14 @@ on one with several versions of one article."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import asdict, fields
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -296,3 +300,42 @@ def test_history_reads_a_converted_archive_s_versions(tmp_path):
     assert "images: 1 → 0" in text and "attachments: 0 → 1" in text  # 2 → 3
     # 3 → 4: the current version, read from the articles row.
     assert "== version 3 → 4" in text and "+Dòng một \"trích\" \\ gạch" in text
+
+
+def test_an_upgrade_killed_inside_the_step_loses_no_record(tmp_path):
+    """kill -9 of `upgrade` while the step's transaction is open (held at its
+    commit by a reader's lock, so the kill lands inside it every time): the
+    file keeps every record, and the next upgrade completes."""
+    path = tmp_path / "old.db"
+    histories = {SITE + f"bai-{i}.html": _history(SITE + f"bai-{i}.html")[:1 + i % 3]
+                 for i in range(60)}
+    _archive_at_the_previous_schema(path, histories)
+    before = _every_record(path)
+    reader = sqlite3.connect(path)
+    reader.execute("BEGIN")
+    reader.execute("select count(*) from articles").fetchall()  # a shared lock, held
+    cmd = [sys.executable, "-m", "scraper", "upgrade", "--db", str(path)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    journal = Path(str(path) + "-journal")
+    deadline = time.time() + 60
+    while not (journal.exists() and journal.stat().st_size > 0) and time.time() < deadline:
+        assert proc.poll() is None, "the upgrade ended before it could be killed"
+        time.sleep(0.01)
+    time.sleep(0.3)  # the step's writes are made; its commit waits for the reader
+    assert journal.exists() and proc.poll() is None
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    reader.rollback()
+    reader.close()
+    db = sqlite3.connect(path)  # rolls the hot journal back
+    assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert db.execute("pragma user_version").fetchone()[0] == STEP - 1
+    db.close()
+    assert _every_record(path) == before
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert _every_record(path) == before
+    db = sqlite3.connect(path)
+    assert db.execute(f"select count(*) from {versions.STORED} where record_json is null"
+                      ).fetchone()[0] == len(histories)
+    db.close()
