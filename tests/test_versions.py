@@ -339,3 +339,23 @@ def test_an_upgrade_killed_inside_the_step_loses_no_record(tmp_path):
     assert db.execute(f"select count(*) from {versions.STORED} where record_json is null"
                       ).fetchone()[0] == len(histories)
     db.close()
+
+
+def test_a_change_after_an_import_numbered_past_the_row_replaces_no_version(tmp_path):
+    """The row's version is not always the highest: a capture older than the
+    row's last fetch, but newer than its content, is numbered after it."""
+    archive = Archive(tmp_path / "a.db")
+    first, imported, changed = article("Bản đầu."), article("Bản lưu trữ."), article("Bản mới.")
+    try:
+        archive.save_article(fetched(first, "2024-01-01T00:00:00+00:00"))
+        archive.save_article(fetched(first, "2024-06-01T00:00:00+00:00"))  # unchanged
+        archive.save_article(fetched(imported, "2024-03-01T00:00:00+00:00",
+                                     origin="https://web.archive.org/web/",
+                                     capture_timestamp="20240301000000"))
+        assert archive.db["articles"].get(URL)["version"] == 1
+        assert stored(archive.db) == [(1, None), (2, record(imported))]
+        assert archive.save_article(fetched(changed, "2024-07-01T00:00:00+00:00")) == "updated"
+        assert seen(archive.db) == {1: record(first), 2: record(imported), 3: record(changed)}
+        assert archive.db["articles"].get(URL)["version"] == 3
+    finally:
+        archive.close()

@@ -139,7 +139,12 @@ class Archive:
             if old is None:
                 outcome, version = "new", 1
             elif old["content_hash"] != digest:
-                outcome, version = "updated", (old["version"] or 1) + 1
+                # After the highest version held, not the row's: an older
+                # capture imported later may be numbered after the row's
+                # version, and must not be replaced.
+                outcome, version = "updated", 1 + max(old["version"] or 1, self.db.execute(
+                    f"select coalesce(max(version), 0) from {versions.STORED} where url = ?",
+                    [art.url]).fetchone()[0])
             else:
                 outcome, version = "unchanged", old["version"]
             row = {k: getattr(art, k) for k in ARTICLE_COLUMNS if hasattr(art, k)}
