@@ -359,3 +359,20 @@ def test_a_change_after_an_import_numbered_past_the_row_replaces_no_version(tmp_
         assert archive.db["articles"].get(URL)["version"] == 3
     finally:
         archive.close()
+
+
+def test_a_row_deleted_by_hand_leaves_its_record_in_its_version(tmp_path):
+    path = tmp_path / "a.db"
+    archive = Archive(path)
+    first, second = article("Đoạn một."), article("Đoạn hai.")
+    try:
+        archive.save_article(fetched(first, "2024-01-01T00:00:00+00:00"))
+        archive.save_article(fetched(second, "2024-01-02T00:00:00+00:00"))
+    finally:
+        archive.close()
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("delete from articles where url = ?", [URL])
+    assert stored(db) == [(1, record(first)), (2, record(second))]
+    assert seen(db) == {1: record(first), 2: record(second)}
+    db.close()

@@ -14,6 +14,8 @@ bench's 5 KB pages, more than the raw page). Now:
 - When a newer version replaces it, the old record is written into its
   version row in the same transaction as the new content (``keep_superseded``),
   so a killed run loses nothing and at most one row per article is NULL.
+- Deleting an ``articles`` row (the archiver never does; a hand-made SQL
+  fix might) writes its record into its version row first (a trigger).
 - ``article_versions`` is a view with the table's columns, whose
   ``record_json`` is the stored record or, for the current version, the
   record built from ``articles`` by ``RECORD_SQL``: the same bytes that
@@ -38,6 +40,7 @@ from . import rechecks
 
 STORED = "article_version_rows"
 VIEW = "article_versions"
+KEEP_ON_DELETE = "articles_keep_version_on_delete"
 
 # The fields of scraper.items.Article, Image and Attachment in their
 # declaration order, which is the key order of json.dumps(asdict(...)); a
@@ -108,6 +111,12 @@ def apply_schema(db: sqlite_utils.Database) -> None:
         f"AND NOT EXISTS (SELECT 1 FROM {STORED} w WHERE w.url = {STORED}.url "
         f"AND w.version != {STORED}.version AND w.record_json IS NULL)")
     create_view(db)
+    # A row deleted by hand (any SQL client) leaves its content in its
+    # version row, as the row's replacement by a newer version does.
+    db.execute(f"DROP TRIGGER IF EXISTS {KEEP_ON_DELETE}")
+    db.execute(f"CREATE TRIGGER {KEEP_ON_DELETE} BEFORE DELETE ON articles BEGIN "
+               f"UPDATE {STORED} SET record_json = (SELECT {RECORD_SQL} FROM articles a "
+               f"WHERE a.url = old.url) WHERE url = old.url AND record_json IS NULL; END")
     # The rename pointed article_changes at the table; it reads the view again,
     # as step 5 wrote it.
     db.execute("DROP VIEW IF EXISTS article_changes")
