@@ -20,6 +20,8 @@ import re
 
 import sqlite_utils
 
+from .versions import STORED
+
 PROVENANCE_COLUMNS = {"origin": str, "capture_timestamp": str, "replay_url": str}
 IMPORTED_CAPTURE_COLUMNS = {
     "origin": str, "url": str, "timestamp": str, "digest": str, "status": int,
@@ -61,8 +63,6 @@ def save_older(db: sqlite_utils.Database, fetched, digest: str, old: dict,
     art, at = fetched.article, fetched.fetched_at
     url = art.url
     first_seen = min(old["first_seen_at"] or at, at)
-    from .versions import STORED
-
     held = {r[0] for r in db.execute(
         f"select content_hash from {STORED} where url = ?", [url])}
     if digest in held:

@@ -53,12 +53,15 @@ IMAGE_FIELDS = ("url", "caption", "alt", "position")
 ATTACHMENT_FIELDS = ("url", "text", "kind", "position")
 
 
-def _object_sql(alias: str, fields: tuple[str, ...]) -> str:
+def _pairs(alias: str, fields: tuple[str, ...]) -> list[str]:
     # json.dumps' default separators (", " and ": ") written out, values through
     # json_quote, which escapes as json.dumps(ensure_ascii=False) does: the
     # result is the same bytes, not only the same JSON. Built from the
     # constant field names above, never from input.
-    parts = [f"'\"{name}\": ' || json_quote({alias}.\"{name}\")" for name in fields]
+    return [f"'\"{name}\": ' || json_quote({alias}.\"{name}\")" for name in fields]
+
+
+def _object_sql(parts: list[str]) -> str:
     return "'{' || " + " || ', ' || ".join(parts) + " || '}'"
 
 
@@ -66,15 +69,14 @@ def _list_sql(table: str, fields: tuple[str, ...]) -> str:
     # The subquery's ORDER BY gives group_concat its order (SQLite feeds an
     # aggregate the rows of an ordered subquery in that order).
     return (f"coalesce((SELECT '[' || group_concat(item, ', ') || ']' FROM "
-            f"(SELECT {_object_sql('c', fields)} AS item FROM {table} c "
+            f"(SELECT {_object_sql(_pairs('c', fields))} AS item FROM {table} c "
             f"WHERE c.article_url = a.url ORDER BY c.position)), '[]')")
 
 
 # The current version's record, from the articles row "a".
-RECORD_SQL = ("'{' || " + " || ', ' || ".join(
-    [f"'\"{name}\": ' || json_quote(a.\"{name}\")" for name in RECORD_FIELDS]
-    + [f"'\"images\": ' || {_list_sql('images', IMAGE_FIELDS)}",
-       f"'\"attachments\": ' || {_list_sql('attachments', ATTACHMENT_FIELDS)}"]) + " || '}'")
+RECORD_SQL = _object_sql(_pairs("a", RECORD_FIELDS) + [
+    f"'\"images\": ' || {_list_sql('images', IMAGE_FIELDS)}",
+    f"'\"attachments\": ' || {_list_sql('attachments', ATTACHMENT_FIELDS)}"])
 
 
 def create_view(db: sqlite_utils.Database) -> None:
