@@ -189,6 +189,11 @@ class WarcCaptureMiddleware:
         }
         with self.db.atomic():
             self.db.conn.execute(_INSERT_CAPTURE, [row[c] for c in _CAPTURE_FIELDS])
+        # The record's time, for the row read from this response (the spider):
+        # the clock read again later had crossed a second for a quarter of the
+        # bench's articles, and reparse then took the page's own capture for
+        # an older one (archive/provenance.save_older) and changed nothing.
+        request.meta["archiver_captured_at"] = fetched_at.isoformat(timespec="seconds")
         # Where the payload lies, for the media pipeline (scraper.media_fetch).
         request.meta["archiver_payload_at"] = ((original["warc_file"], original["warc_offset"])
                                                if original is not None else (self.rel_name, offset))

@@ -42,6 +42,13 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _fetched_at(response) -> str:
+    """The time of the response's WARC record (scraper.capture), so that the
+    row and its capture agree; now, for a response that was not captured."""
+    request = getattr(response, "request", None)
+    return (request.meta.get("archiver_captured_at") if request is not None else None) or _now()
+
+
 class CongdoanbackanSpider(scrapy.Spider):
     name = "congdoanbackan"
 
@@ -213,7 +220,7 @@ class CongdoanbackanSpider(scrapy.Spider):
         if decision.article is not None:
             yield FetchedArticle(
                 article=decision.article, request_url=ctx.linked_url, final_url=response.url,
-                status=response.status, fetched_at=_now(), raw_html=response.body,
+                status=response.status, fetched_at=_fetched_at(response), raw_html=response.body,
                 encoding=encoding,
                 headers={k.decode().lower(): b", ".join(v).decode("latin-1")
                          for k, v in response.headers.items()},

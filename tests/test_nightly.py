@@ -109,6 +109,16 @@ def test_every_response_is_captured_in_warc_and_indexed(archived):
         assert "robots: obey" in info and "CongdoanBacKanArchiver" in info
 
 
+def test_each_row_has_the_time_of_its_warc_record(archived):
+    """One fetch, one time: were the row's later, reparse would read the
+    page's own capture as an older one and change nothing."""
+    rows = query(archived, "select a.url, a.fetched_at, c.fetched_at captured from articles a "
+                           "join captures c on c.id = (select max(id) from captures "
+                           "where url = a.final_url and http_status = 200)")
+    assert len(rows) == query(archived, "select count(*) n from articles")[0]["n"] > 0
+    assert [r["url"] for r in rows if r["fetched_at"] != r["captured"]] == []
+
+
 def test_reparse_restores_what_an_older_extractor_got_wrong(archived):
     # Pretend an older extractor stored wrong titles and missed the author.
     conn = sqlite3.connect(archived)

@@ -62,6 +62,17 @@ MEDIA_FACTS = {
 }
 RUN_LINK = "crawl_runs.id of the run"
 
+VERSION_COLUMNS = {
+    "url": "The article (articles.url)", "version": "1, 2, ...: articles.version",
+    "content_hash": "SHA-256 of the content fields of this version",
+    "fetched_at": "When this version was fetched (UTC)", "run_id": RUN_LINK,
+    "record_json": "The version's fields as JSON (an Article: body_text, body_html, images, ...)",
+    "words_added": "Words of body text added since the previous version",
+    "words_removed": "Words of body text removed since the previous version",
+    "origin": ARTICLE_COLUMNS["origin"],
+    "capture_timestamp": ARTICLE_COLUMNS["capture_timestamp"],
+    "replay_url": ARTICLE_COLUMNS["replay_url"],
+}
 TABLES = {
     "articles": {
         "description": "One row per archived page of congdoanbackan.org.vn, latest version. "
@@ -93,18 +104,16 @@ TABLES = {
         "facets": ["kind"],
     },
     "article_versions": {
-        "description": "Every distinct version of each article, as JSON (body_html left out)",
-        "columns": {
-            "url": "The article (articles.url)", "version": "1, 2, ...: articles.version",
-            "content_hash": "SHA-256 of the content fields of this version",
-            "fetched_at": "When this version was fetched (UTC)", "run_id": RUN_LINK,
-            "record_json": "The version's fields as JSON",
-            "words_added": "Words of body text added since the previous version",
-            "words_removed": "Words of body text removed since the previous version",
-            "origin": ARTICLE_COLUMNS["origin"],
-            "capture_timestamp": ARTICLE_COLUMNS["capture_timestamp"],
-            "replay_url": ARTICLE_COLUMNS["replay_url"],
-        },
+        "description": "Every distinct version of each article, with its record as JSON "
+                       "(a view: the current version's record is built from its articles row)",
+        "columns": VERSION_COLUMNS,
+    },
+    "article_version_rows": {
+        "description": "What article_versions reads: each version's metadata, and the record "
+                       "of each version no longer current (the current one's is NULL: it is "
+                       "the articles row)",
+        "columns": {**VERSION_COLUMNS,
+                    "record_json": "The version's fields as JSON; NULL for the current version"},
     },
     "raw_pages": {
         "description": "Every distinct raw HTML response, gzip-compressed",

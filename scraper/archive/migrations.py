@@ -22,7 +22,7 @@ from typing import Callable
 
 import sqlite_utils
 
-from . import discovered, links, media, provenance, rechecks, search_index, views
+from . import discovered, links, media, provenance, rechecks, search_index, versions, views
 from .errors import ArchiveUnreadable
 from .tables import ARTICLE_COLUMNS, CAPTURE_COLUMNS, RUN_COLUMNS
 
@@ -127,6 +127,10 @@ STEPS: tuple[Step, ...] = (
          _link_accounting),
     Step(11, "discovered_urls: the URLs each source (sitemap, feed, listing) names",
          discovered.apply_schema),
+    # 12 on this branch; 13 once merged after the other step 12 (renumber here only).
+    Step(12, "versions hold what changed: article_versions becomes a view over "
+             "article_version_rows, whose current version keeps no copy of its articles row",
+         versions.apply_schema),
 )
 CURRENT_VERSION = STEPS[-1].version
 assert [s.version for s in STEPS] == list(range(1, CURRENT_VERSION + 1))

@@ -20,6 +20,8 @@ import re
 
 import sqlite_utils
 
+from .versions import STORED
+
 PROVENANCE_COLUMNS = {"origin": str, "capture_timestamp": str, "replay_url": str}
 IMPORTED_CAPTURE_COLUMNS = {
     "origin": str, "url": str, "timestamp": str, "digest": str, "status": int,
@@ -62,27 +64,31 @@ def save_older(db: sqlite_utils.Database, fetched, digest: str, old: dict,
     url = art.url
     first_seen = min(old["first_seen_at"] or at, at)
     held = {r[0] for r in db.execute(
-        "select content_hash from article_versions where url = ?", [url])}
+        f"select content_hash from {STORED} where url = ?", [url])}
     if digest in held:
         outcome = "unchanged"
     else:
         outcome = "updated"
-        top = db.execute("select coalesce(max(version), 0) from article_versions where url = ?",
+        top = db.execute(f"select coalesce(max(version), 0) from {STORED} where url = ?",
                          [url]).fetchone()[0]
-        db["article_versions"].insert({
+        # Not the current content: its record is kept whole (archive/versions.py).
+        db[STORED].insert({
             "url": url, "version": top + 1, "content_hash": digest, "fetched_at": at,
             "run_id": run_id, "record_json": json.dumps(asdict(art), ensure_ascii=False),
             **columns(fetched)}, pk=("url", "version"), alter=False)
         # Number the versions again by fetch time: 1 is the oldest content.
         order = [r[0] for r in db.execute(
-            "select version from article_versions where url = ? order by fetched_at, version",
+            f"select version from {STORED} where url = ? order by fetched_at, version",
             [url])]
-        db.execute("update article_versions set version = -version where url = ?", [url])
+        db.execute(f"update {STORED} set version = -version where url = ?", [url])
         for number, was in enumerate(order, start=1):
-            db.execute("update article_versions set version = ? where url = ? and version = ?",
+            db.execute(f"update {STORED} set version = ? where url = ? and version = ?",
                        [number, url, -was])
-        newest = db.execute("select version from article_versions where url = ? "
-                            "and content_hash = ? order by version desc limit 1",
+        # The row's version: the one whose record is the row itself (NULL),
+        # else, in an archive whose copy was kept, the newest of its content.
+        newest = db.execute(f"select version from {STORED} where url = ? "
+                            "and (record_json is null or content_hash = ?) "
+                            "order by record_json is null desc, version desc limit 1",
                             [url, old["content_hash"]]).fetchone()
         db.execute("update articles set version = ? where url = ?",
                    [newest[0] if newest else len(order), url])

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
 
 from ..items import Article, DiscoveredUrls, FetchedArticle, FetchFailure
-from . import discovered, media, provenance, rechecks, search_index
+from . import discovered, media, provenance, rechecks, search_index, versions
 from ..history import word_change
 from .migrations import migrate, schema_version
 from .tables import ARTICLE_COLUMNS
@@ -140,7 +139,12 @@ class Archive:
             if old is None:
                 outcome, version = "new", 1
             elif old["content_hash"] != digest:
-                outcome, version = "updated", (old["version"] or 1) + 1
+                # After the highest version held, not the row's: an older
+                # capture imported later may be numbered after the row's
+                # version, and must not be replaced.
+                outcome, version = "updated", 1 + max(old["version"] or 1, self.db.execute(
+                    f"select coalesce(max(version), 0) from {versions.STORED} where url = ?",
+                    [art.url]).fetchone()[0])
             else:
                 outcome, version = "unchanged", old["version"]
             row = {k: getattr(art, k) for k in ARTICLE_COLUMNS if hasattr(art, k)}
@@ -157,6 +161,10 @@ class Archive:
                 "run_id": run_id, "removed_at": None, "checked_at": now,
                 **provenance.columns(fetched),
             })
+            if outcome == "updated":
+                # The content about to be replaced moves into its version row
+                # (before the row and its images change).
+                versions.keep_superseded(self.db, art.url)
             # An upsert, not INSERT OR REPLACE: the latter deletes the row and gives it a
             # new rowid on every re-fetch, and the search index (articles_fts) is keyed
             # by articles.rowid so that Datasette can join it.
@@ -165,10 +173,11 @@ class Archive:
                 self._replace_children(art)
                 search_index.index(self.db, art.url)
                 added, removed = word_change(old["body_text"] if old else None, art.body_text)
-                _insert(self.db, "article_versions", [{
+                # No record: the current version's content is the row just
+                # written (the article_versions view reads it from there).
+                _insert(self.db, versions.STORED, [{
                     "url": art.url, "version": version, "content_hash": digest,
-                    "fetched_at": now, "run_id": run_id,
-                    "record_json": json.dumps(asdict(art), ensure_ascii=False),
+                    "fetched_at": now, "run_id": run_id, "record_json": None,
                     "words_added": added, "words_removed": removed,
                     **provenance.columns(fetched),
                 }], replace=True)
