@@ -50,7 +50,8 @@ class Keepers:
         from scraper import notify
 
         text = None
-        if run is not None:
+        # Made only for a reader: a digest dir, a notification or a ping.
+        if run is not None and (self.digest_dir or self.notify_url or self.ping_url):
             try:
                 text = notify.digest(self.db, run, self.recheck_days)
             except Exception as exc:  # noqa: BLE001 - the digest must not change the outcome

@@ -23,6 +23,7 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from .archive.discovered import completeness
@@ -37,8 +38,17 @@ WHEN = ("failure", "always")
 
 
 # ------------------------------------------------------------------ digest
-def _rows(conn, sql, params=()):
-    return conn.execute(sql, params).fetchall()
+class _Listed(NamedTuple):
+    total: int
+    rows: list[tuple]  # the first LIST_LIMIT
+
+
+def _listed(conn, columns: str, source: str, order: str, params) -> _Listed:
+    """How many rows ``source`` holds, and the first LIST_LIMIT of them."""
+    total = conn.execute("select count(*) " + source, params).fetchone()[0]
+    rows = conn.execute(" ".join((columns, source, order, "limit ?")),
+                        [*params, LIST_LIMIT]).fetchall() if total else []
+    return _Listed(total, rows)
 
 
 def _section(lines: list[str], heading: str, items: list[str], total: int) -> None:
@@ -59,19 +69,24 @@ def digest(db_path: str, run: dict, recheck_days: float = 7.0) -> str:
     run_id = run["id"]
     conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
     try:
-        new = _rows(conn, "select a.title, a.published_date, a.url from run_outcomes o "
-                          "join articles a on a.url = o.url where o.run_id = ? and o.outcome = 'new' "
-                          "order by a.published_date desc, a.url", [run_id])
-        changed = _rows(conn, "select a.title, v.words_added, v.words_removed, a.url "
-                              "from run_outcomes o join articles a on a.url = o.url "
-                              "left join article_versions v on v.url = a.url and v.version = a.version "
-                              "where o.run_id = ? and o.outcome = 'updated' order by a.url", [run_id])
-        removed = _rows(conn, "select a.title, a.removed_at, a.url from rechecks r "
-                              "join articles a on a.url = r.url where r.run_id = ? "
-                              "and r.outcome = 'removed' order by a.url", [run_id])
-        restored = _rows(conn, "select a.title, a.url from rechecks r join articles a on a.url = r.url "
-                               "where r.run_id = ? and r.outcome = 'restored' order by a.url", [run_id])
-        failed = _rows(conn, "select url, error from failures where run_id = ? order by id", [run_id])
+        # Each list is counted in SQL and read only as far as it is printed:
+        # a first run's 20,000 new titles were read whole to print LIST_LIMIT.
+        new = _listed(conn, "select a.title, a.published_date, a.url",
+                      "from run_outcomes o join articles a on a.url = o.url "
+                      "where o.run_id = ? and o.outcome = 'new'",
+                      "order by a.published_date desc, a.url", [run_id])
+        changed = _listed(conn, "select a.title, v.words_added, v.words_removed, a.url",
+                          "from run_outcomes o join articles a on a.url = o.url "
+                          "left join article_versions v on v.url = a.url and v.version = a.version "
+                          "where o.run_id = ? and o.outcome = 'updated'", "order by a.url", [run_id])
+        removed = _listed(conn, "select a.title, a.removed_at, a.url",
+                          "from rechecks r join articles a on a.url = r.url where r.run_id = ? "
+                          "and r.outcome = 'removed'", "order by a.url", [run_id])
+        restored = _listed(conn, "select a.title, a.url",
+                           "from rechecks r join articles a on a.url = r.url "
+                           "where r.run_id = ? and r.outcome = 'restored'", "order by a.url", [run_id])
+        failed = _listed(conn, "select url, error", "from failures where run_id = ?", "order by id",
+                         [run_id])
         cutoff = (datetime.now(timezone.utc) - timedelta(days=recheck_days)).isoformat(
             timespec="seconds")
         behind = conn.execute("select count(*) from articles where coalesce(checked_at, fetched_at, '') "
@@ -93,21 +108,21 @@ def digest(db_path: str, run: dict, recheck_days: float = 7.0) -> str:
     if run.get("message"):
         lines.append(f"Lý do / why: {run['message']}")
     lines.append(
-        f"Mới / new {len(new)} · sửa / changed {len(changed)} · gỡ / removed {len(removed)} · "
-        f"lỗi / failed {len(failed)} · kiểm tra lại / re-checked {run.get('rechecked') or 0} "
+        f"Mới / new {new.total} · sửa / changed {changed.total} · gỡ / removed {removed.total} · "
+        f"lỗi / failed {failed.total} · kiểm tra lại / re-checked {run.get('rechecked') or 0} "
         f"({run.get('not_modified') or 0} không đổi / 304) · chưa kiểm tra lại quá "
         f"{recheck_days:g} ngày / not re-checked in {recheck_days:g} days {behind}")
     if unheld:
         lines.append(f"Chưa lưu / known but not held: {unheld} URL (python -m scraper "
                      "completeness)")
     _section(lines, "Bài mới / new", [f"{t or '(không tiêu đề)'} ({d or 'không ngày'}) {u}"
-                                      for t, d, u in new], len(new))
+                                      for t, d, u in new.rows], new.total)
     _section(lines, "Bài đã sửa / changed", [f"{t} (+{a or 0}/-{r or 0} từ / words) {u}"
-                                             for t, a, r, u in changed], len(changed))
+                                             for t, a, r, u in changed.rows], changed.total)
     _section(lines, "Bài bị gỡ / removed", [f"{t} (gỡ lúc / gone at {at}) {u}"
-                                            for t, at, u in removed], len(removed))
-    _section(lines, "Bài có lại / back online", [f"{t} {u}" for t, u in restored], len(restored))
-    _section(lines, "Lỗi / failed", [f"{u}: {e}" for u, e in failed], len(failed))
+                                            for t, at, u in removed.rows], removed.total)
+    _section(lines, "Bài có lại / back online", [f"{t} {u}" for t, u in restored.rows], restored.total)
+    _section(lines, "Lỗi / failed", [f"{u}: {e}" for u, e in failed.rows], failed.total)
     return "\n".join(lines) + "\n"
 
 
