@@ -1,7 +1,7 @@
 """An article's versions, each stored once: the current one in ``articles``,
 the ones it replaced in ``article_version_rows``.
 
-Before the migration step (12 on this branch, 13 once merged) every version
+Before migration step 12 every version
 row carried ``record_json``, the whole ``Article`` as JSON, so version 1 of
 every article repeated its row in ``articles`` (9.2 KB an article on the
 bench's 5 KB pages, more than the raw page). Now:
