@@ -25,7 +25,7 @@ from scraper.items import Article, Attachment, FetchedArticle, Image
 
 URL = "https://congdoanbackan.org.vn/hoi-nghi.html"
 SITE = "https://congdoanbackan.org.vn/"
-# The step that converts archives: 12 on this branch, 13 once merged.
+# The step that converts archives (12).
 STEP = next(s.version for s in migrations.STEPS if s.apply is versions.apply_schema)
 
 

@@ -127,7 +127,6 @@ STEPS: tuple[Step, ...] = (
          _link_accounting),
     Step(11, "discovered_urls: the URLs each source (sitemap, feed, listing) names",
          discovered.apply_schema),
-    # 12 on this branch; 13 once merged after the other step 12 (renumber here only).
     Step(12, "versions hold what changed: article_versions becomes a view over "
              "article_version_rows, whose current version keeps no copy of its articles row",
          versions.apply_schema),

@@ -95,7 +95,7 @@ def create_view(db: sqlite_utils.Database) -> None:
 
 
 def apply_schema(db: sqlite_utils.Database) -> None:
-    """The migration step (12 here, 13 once merged): the table renamed, the
+    """Migration step 12: the table renamed, the
     current versions' copies of their articles row dropped, the view in its
     place. A record is dropped only when the row rebuilds it byte for byte;
     any other stays as it was. Idempotent, like every step."""
