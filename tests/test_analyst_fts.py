@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from scraper.analyst import fts
-from scraper.archive import Archive
+from scraper.archive import Archive, search_index
 from scraper.extract.text import fold as extract_fold
 from scraper.items import Article, FetchedArticle, Image
 
@@ -51,6 +51,26 @@ def archive(tmp_path):
 
 def urls(hits):
     return [h["url"].removeprefix(BASE).removesuffix(".html") for h in hits]
+
+
+def index_entries(db) -> list[tuple]:
+    """Every (word, rowid, column, position) the index holds. It keeps no
+    copy of the text, so this is all there is to compare: a removal given
+    other words than were indexed would leave some behind."""
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_instances "
+               "USING fts5vocab(main, articles_fts, 'instance')")
+    return sorted(tuple(r) for r in db.execute("select term, doc, col, offset from temp.fts_instances"))
+
+
+def rebuilt_entries(archive) -> list[tuple]:
+    """index_entries of the same archive's index made afresh (then undone)."""
+    archive.db.conn.execute("SAVEPOINT fresh")
+    try:
+        search_index.rebuild(archive.db)
+        return index_entries(archive.db)
+    finally:
+        archive.db.conn.execute("ROLLBACK TO fresh")
+        archive.db.conn.execute("RELEASE fresh")
 
 
 # ------------------------------------------------------------------ folding
@@ -197,6 +217,9 @@ def test_update_replaces_the_indexed_text(archive):
                                 "(select count(*) from articles)").fetchone()
     assert counts == (len(ARTICLES), len(ARTICLES), len(ARTICLES))
     assert old.article.url in archive.known_urls()
+    # The old words are gone from the index, not only from the results.
+    assert index_entries(archive.db) == rebuilt_entries(archive)
+    assert ("nhiem", ) not in {e[:1] for e in index_entries(archive.db)}
 
 
 def test_rowids_stay_put_when_an_article_is_fetched_again(archive):
@@ -251,6 +274,33 @@ def test_out_of_band_writes_are_repaired_by_a_sync(tmp_path):
         assert fts.search(archive.db, "bong chuyen")[1] == 0
         assert urls(fts.search(archive.db, "nha van hoa")[0]) == ["moi"]
         assert archive.sync_search_index() == (0, 0)
+        assert index_entries(archive.db) == rebuilt_entries(archive)
+    finally:
+        archive.close()
+
+
+def test_an_entry_whose_text_is_gone_everywhere_is_repaired_by_a_rebuild(tmp_path):
+    # The row and every version of it rewritten behind the archive's back:
+    # the index cannot be told which words to take out of the old entry, so
+    # the sync makes the whole index again rather than leave them.
+    path = tmp_path / "archive.db"
+    archive = Archive(path)
+    for item in ARTICLES:
+        archive.save_article(item)
+    archive.close()
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("update articles set body_text = 'Tiêm phòng cúm mùa.', content_hash = 'x' "
+                     "where url like '%covid%'")
+        conn.execute("update article_versions set record_json = '{}' where url like '%covid%'")
+    conn.close()
+    archive = Archive(path)
+    try:
+        assert archive.sync_search_index() == (1, len(ARTICLES))
+        assert fts.search(archive.db, "vung xanh")[1] == 0
+        assert urls(fts.search(archive.db, "cum mua")[0]) == ["covid"]
+        assert index_entries(archive.db) == rebuilt_entries(archive)
+        assert archive.sync_search_index() == (0, 0)
     finally:
         archive.close()
 
@@ -268,20 +318,21 @@ def test_vacuum_renumbering_is_repaired(tmp_path):
     archive = Archive(path)
     try:
         assert archive.sync_search_index() != (0, 0)
-        joined = archive.db.execute(
-            "select count(*) from articles a join articles_fts f on f.rowid = a.rowid "
-            "where f.title = a.title").fetchone()[0]
-        assert joined == archive.article_count() == len(ARTICLES) - 1
+        entries = index_entries(archive.db)
+        assert entries == rebuilt_entries(archive)
+        rowids = {r[0] for r in archive.db.execute("select rowid from articles")}
+        assert {e[1] for e in entries} == rowids
+        assert len(rowids) == archive.article_count() == len(ARTICLES) - 1
         assert urls(fts.search(archive.db, "doi moi")[0]) == ["doi-moi"]
     finally:
         archive.close()
 
 
 def test_rebuild_matches_incremental_index(archive):
-    before = archive.db.execute("select rowid, * from articles_fts order by rowid").fetchall()
+    before = index_entries(archive.db)
     assert archive.rebuild_search_index() == len(ARTICLES)
-    after = archive.db.execute("select rowid, * from articles_fts order by rowid").fetchall()
-    assert after == before
+    assert index_entries(archive.db) == before
+    assert {e[1] for e in before} == {r[0] for r in archive.db.execute("select rowid from articles")}
 
 
 def test_images_do_not_disturb_the_index(tmp_path):

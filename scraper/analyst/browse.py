@@ -276,9 +276,8 @@ QUERIES = {
                        "exact: any text keeps only articles holding the marked words as typed.",
         "sql": fts.search_sql(
             "a.published_date, a.title, a.category, a.author, "
-            f"archive_snippet(f.body_text, highlight({FTS_TABLE}, 3, char(2), char(3))) "
-            "AS snippet, a.url",
-            [f"(:exact = '' OR {fts.EXACT_WHERE})"], limit=False) + " LIMIT 100",
+            "archive_snippet(:q, a.body_text) AS snippet, a.url",
+            [f"(:exact = '' OR {fts.EXACT_WHERE})"]) + " LIMIT 100",
         "params": ["q", "exact"],
     },
 }

@@ -127,6 +127,9 @@ STEPS: tuple[Step, ...] = (
          _link_accounting),
     Step(11, "discovered_urls: the URLs each source (sitemap, feed, listing) names",
          discovered.apply_schema),
+    Step(12, "articles_fts without its copy of the text (content=''), marks kept in the "
+             "original columns; articles_fts_map.text_hash: the index re-made and filled",
+         search_index.without_text),
 )
 CURRENT_VERSION = STEPS[-1].version
 assert [s.version for s in STEPS] == list(range(1, CURRENT_VERSION + 1))

@@ -163,7 +163,8 @@ class Archive:
             _upsert(self.db, "articles", row, key=("url",))
             if outcome != "unchanged":
                 self._replace_children(art)
-                search_index.index(self.db, art.url)
+                search_index.index(self.db, art.url,
+                                   previous=(old["title"], old["body_text"]) if old else None)
                 added, removed = word_change(old["body_text"] if old else None, art.body_text)
                 _insert(self.db, "article_versions", [{
                     "url": art.url, "version": version, "content_hash": digest,
