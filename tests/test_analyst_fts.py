@@ -182,6 +182,22 @@ def test_title_hits_rank_first(tmp_path):
     archive.close()
 
 
+def test_equal_scores_go_newest_first_even_across_the_cut(tmp_path):
+    # Identical texts score the same: the dates, then the URLs, decide,
+    # also for the hits that a page of two leaves out.
+    archive = Archive(tmp_path / "ties.db")
+    for item in ARTICLES:
+        archive.save_article(item)
+    for slug, when in [("t1", "2021-01-01T08:00:00+07:00"), ("t2", "2024-06-01T08:00:00+07:00"),
+                       ("t3", None), ("t4", "2022-01-01T08:00:00+07:00"),
+                       ("t0", "2024-06-01T08:00:00+07:00")]:
+        archive.save_article(fetched(slug, "Tin vắn", "Giải bóng đá công nhân.", when=when))
+    assert urls(fts.search(archive.db, "bong da", limit=2)[0]) == ["t0", "t2"]
+    assert urls(fts.search(archive.db, "bong da", limit=3)[0]) == ["t0", "t2", "t4"]
+    assert urls(fts.search(archive.db, "bong da", limit=None)[0]) == ["t0", "t2", "t4", "t1", "t3"]
+    archive.close()
+
+
 def test_snippet_marks_the_original_words(archive):
     [hit] = fts.search(archive.db, "doi moi")[0][:1]
     text = hit["snippet"].replace(fts.OPEN_MARK, "[").replace(fts.CLOSE_MARK, "]")
