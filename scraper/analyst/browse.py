@@ -66,8 +66,9 @@ TABLES = {
     "articles": {
         "description": "One row per archived page of congdoanbackan.org.vn, latest version. "
                        "Search (_search) ignores case and marks when typed without them: "
-                       "'cong doan' finds 'Công đoàn'. Typed with marks, đ is not folded: "
-                       "type without marks here, or use the search query for ranking.",
+                       "'cong doan' finds 'Công đoàn'. Typed with marks, words are taken "
+                       "exactly as typed ('Đảng' misses 'đang'): type without marks here, "
+                       "or use the search query for ranking.",
         "columns": ARTICLE_COLUMNS,
         "fts_table": FTS_TABLE,
         "fts_pk": "rowid",

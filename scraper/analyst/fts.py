@@ -22,12 +22,22 @@ marks: articles holding the exact word rank first (``EXACT``), and ``exact``
 keeps only them. A malformed query (a quote or parenthesis left open, an
 operator with nothing on one side) raises QueryError with one sentence.
 
-The ranking (``search_sql``): exact-mark matches first, then the number of
-the query's words in the title, then bm25 (a title hit worth 8 body hits),
-then the newest. The CLI, ``export --query``
-and Datasette's canned query (through the SQL functions that ``register``
-adds to a connection; scraper/analyst/datasette_plugin.py adds them to
-Datasette's) run this same SQL.
+The ranking: exact-mark matches first, then the number of the query's
+words in the title, then bm25 (a title hit worth 8 body hits), then the
+newest, then the URL. The first two keys are counts of FTS5 MATCHes (``Plan``):
+the index keeps the marks in its original columns, so "Đảng" matched there
+is Đảng exactly, and "title_folded : ..." is a word in the title. SQLite
+computes them for every article found, with no Python function per row.
+``search`` then goes tier by tier (one tier: one pair of those counts): the
+best ``limit`` come from the highest tiers, so bm25 is computed only for the
+tiers that fill the page. ``search_sql`` is the same ranking in one
+statement, for Datasette's canned query (through the SQL functions that
+``register`` adds to a connection; scraper/analyst/datasette_plugins/archive_search.py adds
+them to Datasette's). ``exact_matches``, ``title_matches`` and ``is_exact``
+say the same over the text itself: what the tests hold the index to.
+
+Snippets are marked from ``articles.body_text`` (``hit_spans``) for the hits
+shown: the index keeps no copy of the text.
 """
 from __future__ import annotations
 
@@ -205,9 +215,16 @@ FOLDED = "{title_folded body_folded}"
 ORIGINAL = "{title body_text}"
 
 
+# No column filter is needed to find a word in the columns that hold it: a
+# word typed with marks is a token only the original columns have (the folded
+# ones hold no marks), and an unmarked token in the original columns is in the
+# folded ones at the same place. Without a filter, FTS5 need not read where
+# each word is to tell its column, which halves the time of a search's
+# counting on common words. bm25 is still computed over ``match`` (filtered),
+# since its instances are counted per column.
 def _exact(term: Term) -> str:
-    """The term with its marks, in the original columns."""
-    return f"{ORIGINAL} : " + _phrase(term.words, term.prefix)
+    """The term with its marks (found in the original columns only)."""
+    return _phrase(term.words, term.prefix)
 
 
 def _in_title(term: Term) -> str:
@@ -215,7 +232,11 @@ def _in_title(term: Term) -> str:
 
 
 def _exact_or_folded(term: Term) -> str:
-    return _exact(term) if term.marked else f"{FOLDED} : " + _folded(term)
+    return _exact(term) if term.marked else _folded(term)
+
+
+def _wrapped(text: str) -> str:
+    return text if text.startswith("(") else f"({text})"
 
 
 @dataclass(frozen=True)
@@ -223,7 +244,8 @@ class Plan:
     """A query as the index answers it: ``match`` finds the articles, and
     each key of the ranking is a count of other MATCHes an article is in,
     so that SQLite, not Python, computes it for every article found."""
-    match: str                   # the folded expression (match_expression)
+    match: str                   # the folded expression (match_expression), for bm25
+    match_any: str               # the same articles, no column filter: for counting
     exact_terms: tuple[str, ...]  # each marked term outside NOT, with its marks
     title_terms: tuple[str, ...]  # each term outside NOT, in the folded title
     exact_match: str | None      # --exact: marked terms as typed, others folded
@@ -236,11 +258,9 @@ def plan(query: str) -> Plan | None:
     tree, marked, wanted = _compiled(query)
     if tree is None:
         return None
-    exact = None
-    if marked:
-        text = _fts(tree, _exact_or_folded)
-        exact = text if text.startswith("(") else f"({text})"
-    return Plan(match=match_expression(query), exact_terms=tuple(_exact(t) for t in marked),
+    exact = _wrapped(_fts(tree, _exact_or_folded)) if marked else None
+    return Plan(match=match_expression(query), match_any=_wrapped(_fts(tree)),
+                exact_terms=tuple(_exact(t) for t in marked),
                 title_terms=tuple(_in_title(t) for t in wanted), exact_match=exact,
                 terms=tuple(_all_terms(tree)))
 
@@ -405,37 +425,66 @@ _WEIGHTS = ", ".join(str(w) for w in BM25_WEIGHTS)
 SCORE = f"bm25({FTS_TABLE}, {_WEIGHTS})"
 
 
+# A tier (articles with the same exact and title counts) is ordered by bm25
+# unless it holds more than BIG_TIER articles and more than half of the
+# archive: then newest first. Its words are then in over half of the
+# articles, where SQLite's bm25 floors their idf at 1e-6 and tells articles
+# apart only by how densely they repeat them; and bm25 over such a tier was
+# most of a search's time (50-90 ms of CPU on one query at 20,000 articles).
+BIG_TIER = 1000
+NEWEST_FIRST = "idx_articles_published_at"  # made by migration step 12
+
+
+def is_big(tier: int, archive: int) -> bool:
+    return tier > BIG_TIER and 2 * tier > archive
+
+
 # The ranking in one statement, for a caller that can run only one
 # (Datasette's canned query); :q is the query as typed. Each key is counted
 # from one FTS5 query per term (archive_terms lists them), grouped by article.
 _KEY_CTE = ("{name} AS (SELECT x.rowid AS id, count(*) AS n "
             f"FROM json_each(archive_terms(:q, '{{key}}')) j JOIN {FTS_TABLE} x "
             f"ON x.{FTS_TABLE} MATCH j.value GROUP BY x.rowid)")
-RANKED_CTE = (
+_RANKED_CTE = (
     f"WITH hits AS (SELECT f.rowid AS id, {SCORE} AS bm25 FROM {FTS_TABLE} f "
-    f"WHERE f.{FTS_TABLE} MATCH archive_match(:q)), "
+    f"WHERE f.{FTS_TABLE} MATCH archive_match(:q) AND " + "{conditions}), "
     + _KEY_CTE.format(name="in_exact", key="exact") + ", "
     + _KEY_CTE.format(name="in_title", key="title") + ", "
     "keyed AS (SELECT hits.id, hits.bm25, coalesce(in_exact.n, 0) AS exact_matches, "
     "coalesce(in_title.n, 0) AS title_matches FROM hits "
-    "LEFT JOIN in_exact ON in_exact.id = hits.id LEFT JOIN in_title ON in_title.id = hits.id) "
+    "LEFT JOIN in_exact ON in_exact.id = hits.id LEFT JOIN in_title ON in_title.id = hits.id), "
+    "tiered AS (SELECT *, count(*) OVER (PARTITION BY exact_matches, title_matches) AS tier "
+    "FROM keyed) "
 )
-EXACT_WHERE = (f"k.id IN (SELECT rowid FROM {FTS_TABLE} "
+EXACT_WHERE = (f"f.rowid IN (SELECT rowid FROM {FTS_TABLE} "
                f"WHERE {FTS_TABLE} MATCH archive_exact_match(:q))")
-ORDER = "exact_matches DESC, title_matches DESC, bm25, a.published_at DESC, a.url"
+ORDER = (f"exact_matches DESC, title_matches DESC, CASE WHEN k.tier > {BIG_TIER} AND "
+         "2 * k.tier > (SELECT count(*) FROM articles) THEN 0 ELSE bm25 END, "
+         "a.published_at DESC, a.url")
 
 
 def search_sql(columns: str, where: list[str] | None = None) -> str:
     """One statement: ``columns`` of ``a`` (articles) and ``k`` (the keys),
-    the matches, best first; parameter :q. Every match is ranked, so the
-    search itself (``search``) goes tier by tier instead."""
+    the matches, best first; parameter :q; ``where``: conditions on
+    ``f.rowid``. Every match is ranked, so ``search`` goes tier by tier
+    instead."""
     conditions = " AND ".join(["1", *(where or [])])
-    return (RANKED_CTE + f"SELECT {columns} FROM keyed k JOIN articles a ON a.rowid = k.id "
-            f"WHERE {conditions} ORDER BY {ORDER}")
+    return (_RANKED_CTE.replace("{conditions}", conditions)
+            + f"SELECT {columns} FROM tiered k JOIN articles a ON a.rowid = k.id ORDER BY {ORDER}")
+
+
+def eval_sum(constant: str) -> int:
+    """The value of a key made of constants only ("0 + 1 + 1")."""
+    return sum(int(part) for part in constant.split(" + "))
 
 
 def _member(name: str) -> str:
     return f"(f.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :{name}))"
+
+
+def _holds(name: str) -> str:
+    """_member for one article at a time: for a walk that stops early."""
+    return f"EXISTS (SELECT 1 FROM {FTS_TABLE} x WHERE x.{FTS_TABLE} MATCH :{name} AND x.rowid = f.rowid)"
 
 
 class _Ranker:
@@ -445,35 +494,69 @@ class _Ranker:
     come from the highest tiers, so on "cong doan" at 20,000 articles the
     articles without both words in the title are counted, never ranked."""
 
-    def __init__(self, db, found: Plan, conditions: list[str], params: dict):
+    def __init__(self, db, query: str, found: Plan, conditions: list[str], params: dict):
         self.db = db
-        self.params = dict(params, m=found.match)
-        parts = {"e": [], "t": []}
+        self.params = dict(params, m=found.match, m_any=found.match_any)
+        self.filters = conditions
+        matched = f"f.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :m_any)"
+        self.conditions = " AND ".join([matched, *conditions])
+        self.total = self._count(found.match_any)
+        # A term that no article found holds, or that all of them hold, adds
+        # the same to every article's key: counted once here rather than
+        # looked up for each article ("người" and "động" in all 20,000).
+        # One term typed: the articles holding it exactly, or in the title,
+        # are among those found, and the count says whether they are all.
+        single = isinstance(parse(query), Term) and not conditions
+        parts: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
+        walked: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
         for key, terms in (("e", found.exact_terms), ("t", found.title_terms)):
             for i, term in enumerate(terms):
+                alone = db.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :x",
+                                   {"x": term}).fetchone()[0]
+                if alone == 0:
+                    continue
+                if alone >= self.total and (single or self._count(
+                        f"{found.match_any} AND ({term})") == self.total):
+                    parts[key].append("1")
+                    walked[key].append("1")
+                    continue
                 name = f"{key}{i}"
                 self.params[name] = term
                 parts[key].append(_member(name))
-        self.keys = [" + ".join(parts[k]) or "0" for k in ("e", "t")]
-        self.conditions = " AND ".join([f"f.{FTS_TABLE} MATCH :m", *conditions])
+                walked[key].append(_holds(name))
+        self.varies = any(not part.isdigit() for p in parts.values() for part in p)
+        self.keys = [" + ".join(parts[k]) for k in ("e", "t")]
+        self.walked_keys = [" + ".join(walked[k]) for k in ("e", "t")]
+
+    def _count(self, expression: str) -> int:
+        conditions = " AND ".join([f"f.{FTS_TABLE} MATCH :expression", *self.filters])
+        return self.db.execute(f"SELECT count(*) FROM {FTS_TABLE} f WHERE {conditions}",
+                               dict(self.params, expression=expression)).fetchone()[0]
 
     def tiers(self) -> list[tuple[int, int, int]]:
         """(exact_matches, title_matches, articles) of each non-empty tier, best first."""
         e, t = self.keys
-        columns, conditions = f"{e} AS e, {t} AS t", self.conditions
+        if not self.varies:  # one tier: every key is the same for all
+            return [(eval_sum(e), eval_sum(t), self.total)] if self.total else []
+        columns = f"{e} AS e, {t} AS t"
+        conditions = " AND ".join([f"f.{FTS_TABLE} MATCH :m_any", *self.filters])
         rows = self.db.execute(
             f"SELECT {columns}, count(*) FROM {FTS_TABLE} f "
             f"WHERE {conditions} GROUP BY e, t ORDER BY e DESC, t DESC", self.params)
         return [tuple(r) for r in rows]
 
-    def rows(self, e: int, t: int, limit: int | None) -> list[tuple[int, float]]:
+    def _in_tier(self, e: int, t: int, conditions: str, walk: bool = False) -> tuple[str, dict]:
+        exact_key, title_key = self.walked_keys if walk else self.keys
+        return (f"{conditions} AND {exact_key} = :tier_e AND {title_key} = :tier_t",
+                dict(self.params, tier_e=e, tier_t=t))
+
+    def ranked(self, e: int, t: int, limit: int | None) -> list[tuple[int, float]]:
         """(rowid, bm25) of the tier's articles: all, or its best ``limit``
         and every article tied with the last of them."""
-        exact_key, title_key = self.keys
-        conditions = f"{self.conditions} AND {exact_key} = :tier_e AND {title_key} = :tier_t"
+        conditions, params = self._in_tier(
+            e, t, " AND ".join([f"f.{FTS_TABLE} MATCH :m", *self.filters]))
         sql = (f"SELECT f.rowid, {SCORE} AS bm25 FROM {FTS_TABLE} f "
                f"WHERE {conditions} ORDER BY bm25")
-        params = dict(self.params, tier_e=e, tier_t=t)
         if limit is None:
             return [tuple(r) for r in self.db.execute(sql, params)]
         rows = [tuple(r) for r in self.db.execute(sql + " LIMIT :n", dict(params, n=limit + 1))]
@@ -482,21 +565,38 @@ class _Ranker:
         last = rows[limit - 1][1]  # a tie across the cut: the dates decide
         return [r for r in self.db.execute(sql, params) if r[1] <= last]
 
+    def newest(self, e: int, t: int, limit: int | None) -> list[int]:
+        """The tier's newest ``limit`` articles (a big tier): the articles
+        walked newest first (idx_articles_published_at), each checked
+        against the index, until ``limit`` are found; more than half of
+        the archive is in the tier, so the walk is short."""
+        found = f"EXISTS (SELECT 1 FROM {FTS_TABLE} x WHERE x.{FTS_TABLE} MATCH :m_any AND x.rowid = f.rowid)"
+        conditions, params = self._in_tier(e, t, " AND ".join([found, *self.filters]), walk=True)
+        sql = (f"SELECT f.rowid FROM articles f INDEXED BY {NEWEST_FIRST} WHERE {conditions} "
+               "ORDER BY f.published_at DESC, f.url")
+        if limit is not None:
+            sql += " LIMIT :n"
+        return [r[0] for r in self.db.execute(sql, dict(params, n=limit))]
 
-def _ranked(db, found: Plan, conditions: list[str], params: dict,
+
+def _ranked(db, query: str, found: Plan, conditions: list[str], params: dict,
             limit: int | None) -> tuple[list[tuple[int, int, int, float]], int]:
     """((rowid, exact_matches, title_matches, bm25), ...) best first, at
     most ``limit``, and how many match in all."""
-    ranker = _Ranker(db, found, conditions, params)
+    ranker = _Ranker(db, query, found, conditions, params)
     tiers = ranker.tiers()
     total = sum(n for _, _, n in tiers)
-    keyed: list[tuple[int, int, int, float]] = []
+    archive = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    keyed: list[tuple[int, int, int, float, float]] = []  # ..., bm25 as ordered, bm25
     for e, t, n in tiers:
         room = None if limit is None else limit - len(keyed)
         if room is not None and room <= 0:
             break
-        keyed += [(rowid, e, t, bm25) for rowid, bm25 in
-                  ranker.rows(e, t, None if room is None or n <= room else room)]
+        if is_big(n, archive):  # no bm25: not what orders them (see BIG_TIER)
+            keyed += [(rowid, e, t, 0.0, None) for rowid in ranker.newest(e, t, room)]
+        else:
+            keyed += [(rowid, e, t, bm25, bm25) for rowid, bm25 in
+                      ranker.ranked(e, t, None if room is None or n <= room else room)]
     # The last keys, as SQLite orders them: the newest first (undated last), then the URL.
     dates = {}
     for chunk in range(0, len(keyed), 500):
@@ -507,7 +607,8 @@ def _ranked(db, found: Plan, conditions: list[str], params: dict,
     keyed.sort(key=lambda k: dates[k[0]][1] or "")
     keyed.sort(key=lambda k: dates[k[0]][0] or "", reverse=True)
     keyed.sort(key=lambda k: (-k[1], -k[2], k[3]))
-    return (keyed if limit is None else keyed[:limit]), total
+    keyed = keyed if limit is None else keyed[:limit]
+    return [(rowid, e, t, bm25) for rowid, e, t, _, bm25 in keyed], total
 
 
 def _conditions(found: Plan, since, until, exact: bool) -> tuple[list[str], dict]:
@@ -538,12 +639,13 @@ def search(db, query: str, *, limit: int | None = 10, since: str | None = None,
     ``published_date``; ``exact`` keeps articles holding the marked words as
     typed. Each hit carries ``snippet`` (the matched words between OPEN_MARK
     and CLOSE_MARK) and its ranking keys: ``exact_matches``,
-    ``title_matches`` and ``score`` (bm25, higher is better).
-    Raises QueryError for a malformed query.
+    ``title_matches`` and ``score`` (bm25, higher is better; None in a
+    tier ordered newest first, see BIG_TIER). Raises QueryError for a
+    malformed query.
     """
     found = _plan(query)
     conditions, params = _conditions(found, since, until, exact)
-    keyed, total = _ranked(db, found, conditions, params, limit)
+    keyed, total = _ranked(db, query, found, conditions, params, limit)
     cursor = db.execute(
         "SELECT rowid AS id, url, title, published_at, published_date, kind, category, author, "
         "body_text FROM articles WHERE rowid IN (SELECT value FROM json_each(:ids))",
@@ -559,7 +661,7 @@ def search(db, query: str, *, limit: int | None = 10, since: str | None = None,
         hit["snippet"] = window(body, hit_spans(query, body))
         # bm25 is lower-is-better; show higher-is-better. Six significant
         # digits: a word found in most articles has a tiny score, not 0.
-        hit["score"] = float(f"{-bm25:.6g}")
+        hit["score"] = None if bm25 is None else float(f"{-bm25:.6g}")
         hits.append(hit)
     return hits, total
 
@@ -568,7 +670,7 @@ def matching_rowids(db, query: str, exact: bool = False) -> list[int]:
     """articles.rowid of every match, best first (for export --query)."""
     found = _plan(query)
     conditions, params = _conditions(found, None, None, exact)
-    return [k[0] for k in _ranked(db, found, conditions, params, None)[0]]
+    return [k[0] for k in _ranked(db, query, found, conditions, params, None)[0]]
 
 
 _MARKS = re.compile(f"[{OPEN_MARK}{CLOSE_MARK}]")

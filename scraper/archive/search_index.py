@@ -8,26 +8,31 @@ article is indexed twice in one FTS5 table::
 
     articles_fts(title, body_text, title_folded, body_folded)
 
-``*_folded`` hold the text lower-cased, accents dropped and đ→d, one character
-for one character (see ``fold``), so that a hit in the folded column can be
-mapped back onto the original text for highlighting. The analysts' queries
-(scraper.analyst.fts) fold the user's words and search only the folded
-columns; other clients (sqlite3, sqlite-utils, Datasette's ``_search``) need
-no custom function: "cong doan" matches the folded columns, since a row
-matches when each term is found in any column. What they cannot do is fold
-the words they are given: "Đảng" reaches only the original columns, where
-the tokenizer keeps đ, so it finds đang/đáng/Đảng but not "dang" typed
-without marks. Typed without marks, their words find what the CLI finds.
+``*_folded`` are the text lower-cased, accents dropped and đ→d, one character
+for one character (see ``fold``); ``title`` and ``body_text`` are the text as
+it is, tokenized with its marks (``remove_diacritics 0``: only the case
+folds). The analysts' queries (scraper.analyst.fts) fold the user's words and
+search the folded columns, and look for the words typed with marks in the
+original columns, to rank exact forms first. Other clients (sqlite3,
+sqlite-utils, Datasette's ``_search``) need no custom function: "cong doan"
+matches the folded columns, since a row matches when each term is found in
+any column, and "Công đoàn" typed with marks matches those exact words in
+the original columns. What they cannot do is fold the words they are given:
+"Đảng" finds Đảng, not đang or "dang" typed without marks.
+
+The table keeps no copy of the text (``content=''``): the words are in
+``articles``. Removing an entry takes the text that was indexed; see
+``_unindex`` for where it is found.
 
 The FTS rowid is ``articles.rowid`` so that ``rowid in (select rowid from
 articles_fts where articles_fts match ...)`` works, which is what Datasette
-does. ``articles_fts_map`` remembers, for each URL, the rowid and content
-hash that were indexed: ``sync`` compares it with ``articles`` and repairs
-whatever was written behind the archive's back (VACUUM may renumber rowids, a
-script may insert rows). It runs once in migration step 3, and on demand
+does. ``articles_fts_map`` remembers, for each URL, the rowid, content hash
+and a hash of the text that were indexed: ``sync`` compares it with
+``articles`` and repairs whatever was written behind the archive's back
+(VACUUM may renumber rowids, a script may insert rows). It runs in the
+migration steps that make the index, and on demand
 (``Archive.sync_search_index``, ``python -m scraper search --rebuild``), not
-on every open. Migration step "search index found by tools" re-creates
-the table of older archives with the comment of FTS_SQL.
+on every open.
 """
 from __future__ import annotations
 
@@ -249,7 +254,9 @@ def for_tools(db) -> None:
 def without_text(db) -> None:
     """Migration step 12: the index re-created as FTS_SQL (holding no copy
     of the text, original columns tokenized with their marks) where it is
-    older, and filled again."""
+    older, and filled again; and articles(published_at) indexed, for the
+    search's newest-first order (scraper.analyst.fts.BIG_TIER)."""
+    db["articles"].create_index(["published_at"], if_not_exists=True)
     if _sql_of(db, FTS_TABLE) != FTS_SQL or _sql_of(db, MAP_TABLE) != MAP_SQL:
         rebuild(db)
     else:
