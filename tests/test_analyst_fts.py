@@ -198,6 +198,36 @@ def test_equal_scores_go_newest_first_even_across_the_cut(tmp_path):
     archive.close()
 
 
+def test_a_tier_of_most_of_the_archive_comes_newest_first(tmp_path, monkeypatch):
+    # BIG_TIER is 1,000 articles; lowered here so that a small archive has a
+    # big tier. "bong da" is in 5 of the 9 articles, all in one tier (no
+    # marks typed, never in a title): newest first, no bm25 computed.
+    monkeypatch.setattr(fts, "BIG_TIER", 2)
+    archive = Archive(tmp_path / "big.db")
+    for item in ARTICLES[:4]:
+        archive.save_article(item)
+    for slug, when, body in [
+            ("b1", "2021-01-01T08:00:00+07:00", "Bóng đá, bóng đá, bóng đá: giải bóng đá."),
+            ("b2", "2024-06-01T08:00:00+07:00", "Giải bóng đá công nhân và nhiều tin khác nữa."),
+            ("b3", None, "Bóng đá."),
+            ("b4", "2022-01-01T08:00:00+07:00", "Tin về bóng đá."),
+            ("b5", "2023-01-01T08:00:00+07:00", "Sân bóng đá mới.")]:
+        archive.save_article(fetched(slug, "Tin vắn", body, when=when))
+    hits, total = fts.search(archive.db, "bong da", limit=2)
+    assert total == 5 and urls(hits) == ["b2", "b5"]
+    assert [h["score"] for h in hits] == [None, None]
+    assert urls(fts.search(archive.db, "bong da", limit=None)[0]) == ["b2", "b5", "b4", "b1", "b3"]
+    # The one-statement ranking (Datasette's) applies the same rule.
+    fts.register(archive.db.conn)
+    whole = [r[0] for r in archive.db.execute(fts.search_sql("a.url"), {"q": "bong da"})]
+    assert whole == [BASE + u + ".html" for u in ["b2", "b5", "b4", "b1", "b3"]]
+    # Below the threshold bm25 orders the same tier: the densest first.
+    monkeypatch.setattr(fts, "BIG_TIER", 1000)
+    hits, _ = fts.search(archive.db, "bong da", limit=None)
+    assert urls(hits)[0] == "b1" and all(h["score"] > 0 for h in hits)  # four times in it
+    archive.close()
+
+
 def test_snippet_marks_the_original_words(archive):
     [hit] = fts.search(archive.db, "doi moi")[0][:1]
     text = hit["snippet"].replace(fts.OPEN_MARK, "[").replace(fts.CLOSE_MARK, "]")

@@ -458,7 +458,7 @@ _RANKED_CTE = (
 )
 EXACT_WHERE = (f"f.rowid IN (SELECT rowid FROM {FTS_TABLE} "
                f"WHERE {FTS_TABLE} MATCH archive_exact_match(:q))")
-ORDER = (f"exact_matches DESC, title_matches DESC, CASE WHEN k.tier > {BIG_TIER} AND "
+ORDER = ("exact_matches DESC, title_matches DESC, CASE WHEN k.tier > :big_tier AND "
          "2 * k.tier > (SELECT count(*) FROM articles) THEN 0 ELSE bm25 END, "
          "a.published_at DESC, a.url")
 
@@ -469,8 +469,9 @@ def search_sql(columns: str, where: list[str] | None = None) -> str:
     ``f.rowid``. Every match is ranked, so ``search`` goes tier by tier
     instead."""
     conditions = " AND ".join(["1", *(where or [])])
+    rank = ORDER.replace(":big_tier", str(int(BIG_TIER)))
     return (_RANKED_CTE.replace("{conditions}", conditions)
-            + f"SELECT {columns} FROM tiered k JOIN articles a ON a.rowid = k.id ORDER BY {ORDER}")
+            + f"SELECT {columns} FROM tiered k JOIN articles a ON a.rowid = k.id ORDER BY {rank}")
 
 
 def eval_sum(constant: str) -> int:
