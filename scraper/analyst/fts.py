@@ -618,10 +618,12 @@ def _conditions(found: Plan, since, until, exact: bool) -> tuple[list[str], dict
     if where:
         named = {f"p{i}": p for i, p in enumerate(params)}
         where = [w.replace("?", f":p{i}") for i, w in enumerate(where)]
-        conditions.append(f"f.rowid IN (SELECT rowid FROM articles WHERE {' AND '.join(where)})")
+        # "+f.rowid": a filter, never the loop (SQLite would otherwise run
+        # one FTS5 query per listed rowid, bm25's counts each time: seconds).
+        conditions.append(f"+f.rowid IN (SELECT rowid FROM articles WHERE {' AND '.join(where)})")
     if exact and found.exact_match is not None:
         named["x"] = found.exact_match
-        conditions.append(f"f.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :x)")
+        conditions.append(f"+f.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :x)")
     return conditions, named
 
 
