@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import json
 import re
 import unicodedata
@@ -474,6 +475,11 @@ def search_sql(columns: str, where: list[str] | None = None) -> str:
             + f"SELECT {columns} FROM tiered k JOIN articles a ON a.rowid = k.id ORDER BY {rank}")
 
 
+# Up to this many terms whose keys differ between articles, the tiers are
+# counted and found as FTS5 expressions (2^3 - 1 counts at most).
+SUBSETS_AT_MOST = 3
+
+
 def eval_sum(constant: str) -> int:
     """The value of a key made of constants only ("0 + 1 + 1")."""
     return sum(int(part) for part in constant.split(" + "))
@@ -510,6 +516,7 @@ class _Ranker:
         single = isinstance(parse(query), Term) and not conditions
         parts: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
         walked: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
+        varying: list[tuple[str, str]] = []  # (key, term) of the keys that differ
         for key, terms in (("e", found.exact_terms), ("t", found.title_terms)):
             for i, term in enumerate(terms):
                 alone = db.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :x",
@@ -525,9 +532,43 @@ class _Ranker:
                 self.params[name] = term
                 parts[key].append(_member(name))
                 walked[key].append(_holds(name))
-        self.varies = any(not part.isdigit() for p in parts.values() for part in p)
+                varying.append((key, term))
+        self.varies = bool(varying)
         self.keys = [" + ".join(parts[k]) for k in ("e", "t")]
         self.walked_keys = [" + ".join(walked[k]) for k in ("e", "t")]
+        self.by_subsets = None
+        if 0 < len(varying) <= SUBSETS_AT_MOST:
+            self.by_subsets = self._subsets(found.match_any, varying,
+                                            parts["e"].count("1"), parts["t"].count("1"))
+
+    def _subsets(self, match_any: str, varying: list[tuple[str, str]], exact: int,
+                 title: int) -> dict[tuple[int, int], tuple[int, str]]:
+        """{(exact_matches, title_matches): (articles, FTS5 expression of
+        the tier)}, from one count per set of the terms whose keys vary
+        (at most 2^3 - 1): which articles hold exactly which terms follows
+        by inclusion and exclusion, and each tier is an expression FTS5
+        answers at once, instead of a look-up per article and term."""
+        m = len(varying)
+        held = {(): self.total}
+        for size in range(1, m + 1):
+            for chosen in itertools.combinations(range(m), size):
+                held[chosen] = self._count(" AND ".join(
+                    [match_any, *(f"({varying[i][1]})" for i in chosen)]))
+        tiers: dict[tuple[int, int], tuple[int, list[str]]] = {}
+        for chosen in held:
+            exactly = sum((-1) ** (len(more) - len(chosen)) * n for more, n in held.items()
+                          if set(chosen) <= set(more))
+            if not exactly:
+                continue
+            key = (exact + sum(varying[i][0] == "e" for i in chosen),
+                   title + sum(varying[i][0] == "t" for i in chosen))
+            others = [f"({varying[i][1]})" for i in range(m) if i not in chosen]
+            text = "(" + " AND ".join([match_any, *(f"({varying[i][1]})" for i in chosen)]) + ")"
+            if others:
+                text = f"({text} NOT ({' OR '.join(others)}))"
+            count, texts = tiers.get(key, (0, []))
+            tiers[key] = (count + exactly, texts + [text])
+        return {key: (count, " OR ".join(texts)) for key, (count, texts) in tiers.items()}
 
     def _count(self, expression: str) -> int:
         conditions = " AND ".join([f"f.{FTS_TABLE} MATCH :expression", *self.filters])
@@ -539,6 +580,9 @@ class _Ranker:
         e, t = self.keys
         if not self.varies:  # one tier: every key is the same for all
             return [(eval_sum(e), eval_sum(t), self.total)] if self.total else []
+        if self.by_subsets is not None:
+            return [(key[0], key[1], n) for key, (n, _) in
+                    sorted(self.by_subsets.items(), reverse=True)]
         columns = f"{e} AS e, {t} AS t"
         conditions = " AND ".join([f"f.{FTS_TABLE} MATCH :m_any", *self.filters])
         rows = self.db.execute(
@@ -547,6 +591,13 @@ class _Ranker:
         return [tuple(r) for r in rows]
 
     def _in_tier(self, e: int, t: int, conditions: str, walk: bool = False) -> tuple[str, dict]:
+        if self.by_subsets is not None:
+            params = dict(self.params, tier=self.by_subsets[(e, t)][1])
+            if walk:
+                return (f"{conditions} AND EXISTS (SELECT 1 FROM {FTS_TABLE} x WHERE "
+                        f"x.{FTS_TABLE} MATCH :tier AND x.rowid = f.rowid)", params)
+            return (f"{conditions} AND +f.rowid IN (SELECT rowid FROM {FTS_TABLE} "
+                    f"WHERE {FTS_TABLE} MATCH :tier)", params)
         exact_key, title_key = self.walked_keys if walk else self.keys
         return (f"{conditions} AND {exact_key} = :tier_e AND {title_key} = :tier_t",
                 dict(self.params, tier_e=e, tier_t=t))
