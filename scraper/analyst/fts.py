@@ -505,8 +505,6 @@ class _Ranker:
         self.db = db
         self.params = dict(params, m=found.match, m_any=found.match_any)
         self.filters = conditions
-        matched = f"f.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :m_any)"
-        self.conditions = " AND ".join([matched, *conditions])
         self.total = self._count(found.match_any)
         # A term that no article found holds, or that all of them hold, adds
         # the same to every article's key: counted once here rather than
