@@ -620,8 +620,12 @@ class _Ranker:
         walked newest first (idx_articles_published_at), each checked
         against the index, until ``limit`` are found; more than half of
         the archive is in the tier, so the walk is short."""
-        found = f"EXISTS (SELECT 1 FROM {FTS_TABLE} x WHERE x.{FTS_TABLE} MATCH :m_any AND x.rowid = f.rowid)"
-        conditions, params = self._in_tier(e, t, " AND ".join([found, *self.filters]), walk=True)
+        # A whole tier (export --query): each set read once, not per article.
+        walk = limit is not None
+        found = (f"EXISTS (SELECT 1 FROM {FTS_TABLE} x WHERE x.{FTS_TABLE} MATCH :m_any "
+                 "AND x.rowid = f.rowid)" if walk else
+                 f"+f.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :m_any)")
+        conditions, params = self._in_tier(e, t, " AND ".join([found, *self.filters]), walk=walk)
         # Without the index (an archive migrated by a development build of
         # step 12), SQLite sorts the tier: slower, the same articles.
         table = "articles f INDEXED BY " + NEWEST_FIRST if self.db.execute(
