@@ -777,17 +777,6 @@ def hit_spans(query: str, original: str, width: int = 220) -> list[tuple[int, in
     return spans
 
 
-def marks(query: str, original: str | None) -> str:
-    """``original`` (NFC) with the query's words between OPEN_MARK and CLOSE_MARK."""
-    original = unicodedata.normalize("NFC", original or "")
-    pieces, pos = [], 0
-    for s, e in hit_spans(query, original, width=len(original)):
-        pieces += [original[pos:s], OPEN_MARK, original[s:e], CLOSE_MARK]
-        pos = e
-    pieces.append(original[pos:])
-    return "".join(pieces)
-
-
 def snippet(original: str, marked_folded: str, width: int = 220) -> str:
     """About ``width`` characters of ``original`` around its densest run of
     hits, the hits wrapped in OPEN_MARK/CLOSE_MARK; whitespace collapsed.
