@@ -3,8 +3,9 @@ copied until there are --articles rows, indexed, then each query timed
 through scraper.analyst.fts.search (the CLI's code path, the archive opened
 read-only) and through the Datasette canned query's SQL.
 
-The exact-marks ranking runs a Python function per matching row, so the
-cost grows with the number of matches; the numbers below say by how much.
+The ranking's keys are counts of FTS5 MATCHes and bm25 is computed only
+for the tiers that fill the page (scraper/analyst/fts.py); the canned query
+ranks every match in one statement, so its cost still grows with them.
 
     .venv/bin/python bench/bench_search.py --db data/demo.db [--articles 5000] [--repeat 5]
 """

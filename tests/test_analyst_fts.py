@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from scraper.analyst import fts
-from scraper.archive import Archive
+from scraper.archive import Archive, search_index
 from scraper.extract.text import fold as extract_fold
 from scraper.items import Article, FetchedArticle, Image
 
@@ -51,6 +51,26 @@ def archive(tmp_path):
 
 def urls(hits):
     return [h["url"].removeprefix(BASE).removesuffix(".html") for h in hits]
+
+
+def index_entries(db) -> list[tuple]:
+    """Every (word, rowid, column, position) the index holds. It keeps no
+    copy of the text, so this is all there is to compare: a removal given
+    other words than were indexed would leave some behind."""
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_instances "
+               "USING fts5vocab(main, articles_fts, 'instance')")
+    return sorted(tuple(r) for r in db.execute("select term, doc, col, offset from temp.fts_instances"))
+
+
+def rebuilt_entries(archive) -> list[tuple]:
+    """index_entries of the same archive's index made afresh (then undone)."""
+    archive.db.conn.execute("SAVEPOINT fresh")
+    try:
+        search_index.rebuild(archive.db)
+        return index_entries(archive.db)
+    finally:
+        archive.db.conn.execute("ROLLBACK TO fresh")
+        archive.db.conn.execute("RELEASE fresh")
 
 
 # ------------------------------------------------------------------ folding
@@ -162,6 +182,55 @@ def test_title_hits_rank_first(tmp_path):
     archive.close()
 
 
+def test_equal_scores_go_newest_first_even_across_the_cut(tmp_path):
+    # Identical texts score the same: the dates, then the URLs, decide,
+    # also for the hits that a page of two leaves out.
+    archive = Archive(tmp_path / "ties.db")
+    for item in ARTICLES:
+        archive.save_article(item)
+    for slug, when in [("t1", "2021-01-01T08:00:00+07:00"), ("t2", "2024-06-01T08:00:00+07:00"),
+                       ("t3", None), ("t4", "2022-01-01T08:00:00+07:00"),
+                       ("t0", "2024-06-01T08:00:00+07:00")]:
+        archive.save_article(fetched(slug, "Tin vắn", "Giải bóng đá công nhân.", when=when))
+    assert urls(fts.search(archive.db, "bong da", limit=2)[0]) == ["t0", "t2"]
+    assert urls(fts.search(archive.db, "bong da", limit=3)[0]) == ["t0", "t2", "t4"]
+    assert urls(fts.search(archive.db, "bong da", limit=None)[0]) == ["t0", "t2", "t4", "t1", "t3"]
+    archive.close()
+
+
+def test_a_tier_of_most_of_the_archive_comes_newest_first(tmp_path, monkeypatch):
+    # BIG_TIER is 1,000 articles; lowered here so that a small archive has a
+    # big tier. "bong da" is in 5 of the 9 articles, all in one tier (no
+    # marks typed, never in a title): newest first, no bm25 computed.
+    monkeypatch.setattr(fts, "BIG_TIER", 2)
+    archive = Archive(tmp_path / "big.db")
+    for item in ARTICLES[:4]:
+        archive.save_article(item)
+    for slug, when, body in [
+            ("b1", "2021-01-01T08:00:00+07:00", "Bóng đá, bóng đá, bóng đá: giải bóng đá."),
+            ("b2", "2024-06-01T08:00:00+07:00", "Giải bóng đá công nhân và nhiều tin khác nữa."),
+            ("b3", None, "Bóng đá."),
+            ("b4", "2022-01-01T08:00:00+07:00", "Tin về bóng đá."),
+            ("b5", "2023-01-01T08:00:00+07:00", "Sân bóng đá mới.")]:
+        archive.save_article(fetched(slug, "Tin vắn", body, when=when))
+    hits, total = fts.search(archive.db, "bong da", limit=2)
+    assert total == 5 and urls(hits) == ["b2", "b5"]
+    assert [h["score"] for h in hits] == [None, None]
+    assert urls(fts.search(archive.db, "bong da", limit=None)[0]) == ["b2", "b5", "b4", "b1", "b3"]
+    with archive.db.conn:  # without the date index (made by step 12): sorted, the same
+        archive.db.conn.execute("DROP INDEX idx_articles_published_at")
+    assert urls(fts.search(archive.db, "bong da", limit=3)[0]) == ["b2", "b5", "b4"]
+    # The one-statement ranking (Datasette's) applies the same rule.
+    fts.register(archive.db.conn)
+    whole = [r[0] for r in archive.db.execute(fts.search_sql("a.url"), {"q": "bong da"})]
+    assert whole == [BASE + u + ".html" for u in ["b2", "b5", "b4", "b1", "b3"]]
+    # Below the threshold bm25 orders the same tier: the densest first.
+    monkeypatch.setattr(fts, "BIG_TIER", 1000)
+    hits, _ = fts.search(archive.db, "bong da", limit=None)
+    assert urls(hits)[0] == "b1" and all(h["score"] > 0 for h in hits)  # four times in it
+    archive.close()
+
+
 def test_snippet_marks_the_original_words(archive):
     [hit] = fts.search(archive.db, "doi moi")[0][:1]
     text = hit["snippet"].replace(fts.OPEN_MARK, "[").replace(fts.CLOSE_MARK, "]")
@@ -197,6 +266,9 @@ def test_update_replaces_the_indexed_text(archive):
                                 "(select count(*) from articles)").fetchone()
     assert counts == (len(ARTICLES), len(ARTICLES), len(ARTICLES))
     assert old.article.url in archive.known_urls()
+    # The old words are gone from the index, not only from the results.
+    assert index_entries(archive.db) == rebuilt_entries(archive)
+    assert ("nhiem", ) not in {e[:1] for e in index_entries(archive.db)}
 
 
 def test_rowids_stay_put_when_an_article_is_fetched_again(archive):
@@ -251,6 +323,33 @@ def test_out_of_band_writes_are_repaired_by_a_sync(tmp_path):
         assert fts.search(archive.db, "bong chuyen")[1] == 0
         assert urls(fts.search(archive.db, "nha van hoa")[0]) == ["moi"]
         assert archive.sync_search_index() == (0, 0)
+        assert index_entries(archive.db) == rebuilt_entries(archive)
+    finally:
+        archive.close()
+
+
+def test_an_entry_whose_text_is_gone_everywhere_is_repaired_by_a_rebuild(tmp_path):
+    # The row and every version of it rewritten behind the archive's back:
+    # the index cannot be told which words to take out of the old entry, so
+    # the sync makes the whole index again rather than leave them.
+    path = tmp_path / "archive.db"
+    archive = Archive(path)
+    for item in ARTICLES:
+        archive.save_article(item)
+    archive.close()
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("update articles set body_text = 'Tiêm phòng cúm mùa.', content_hash = 'x' "
+                     "where url like '%covid%'")
+        conn.execute("update article_versions set record_json = '{}' where url like '%covid%'")
+    conn.close()
+    archive = Archive(path)
+    try:
+        assert archive.sync_search_index() == (1, len(ARTICLES))
+        assert fts.search(archive.db, "vung xanh")[1] == 0
+        assert urls(fts.search(archive.db, "cum mua")[0]) == ["covid"]
+        assert index_entries(archive.db) == rebuilt_entries(archive)
+        assert archive.sync_search_index() == (0, 0)
     finally:
         archive.close()
 
@@ -268,20 +367,21 @@ def test_vacuum_renumbering_is_repaired(tmp_path):
     archive = Archive(path)
     try:
         assert archive.sync_search_index() != (0, 0)
-        joined = archive.db.execute(
-            "select count(*) from articles a join articles_fts f on f.rowid = a.rowid "
-            "where f.title = a.title").fetchone()[0]
-        assert joined == archive.article_count() == len(ARTICLES) - 1
+        entries = index_entries(archive.db)
+        assert entries == rebuilt_entries(archive)
+        rowids = {r[0] for r in archive.db.execute("select rowid from articles")}
+        assert {e[1] for e in entries} == rowids
+        assert len(rowids) == archive.article_count() == len(ARTICLES) - 1
         assert urls(fts.search(archive.db, "doi moi")[0]) == ["doi-moi"]
     finally:
         archive.close()
 
 
 def test_rebuild_matches_incremental_index(archive):
-    before = archive.db.execute("select rowid, * from articles_fts order by rowid").fetchall()
+    before = index_entries(archive.db)
     assert archive.rebuild_search_index() == len(ARTICLES)
-    after = archive.db.execute("select rowid, * from articles_fts order by rowid").fetchall()
-    assert after == before
+    assert index_entries(archive.db) == before
+    assert {e[1] for e in before} == {r[0] for r in archive.db.execute("select rowid from articles")}
 
 
 def test_images_do_not_disturb_the_index(tmp_path):

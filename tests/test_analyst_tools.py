@@ -88,6 +88,58 @@ def test_titles_weigh_more_and_scores_fall_within_a_rank(db, query):
     assert {h["title_matches"] for h in hits[:1]} == {2}
 
 
+# ------------------------------------------------ search: the index's keys
+KEYED = [PARTY, "Công đoàn", "lao dong", '"thi đua"', "Đả*", "cong NOT Đảng", "Đổi OR mới",
+         "thi OR dua OR cong OR doan OR Đảng"]
+
+
+@pytest.mark.parametrize("query", KEYED)
+def test_the_ranking_keys_from_the_index_are_the_words_of_the_text(db, query):
+    """The keys are MATCHes on the index, never a look at the text: they
+    must say what the text says (fts.exact_matches, title_matches and
+    is_exact read it), for every article found."""
+    from scraper.analyst import fts
+    from scraper.archive import open_readonly
+
+    texts = {r["url"]: (r["title"], r["body_text"])
+             for r in rows(db, "select url, title, body_text from articles")}
+    handle = open_readonly(db)
+    try:
+        hits, total = fts.search(handle, query, limit=None)
+        exact = fts.search(handle, query, limit=None, exact=True)[0]
+    finally:
+        handle.close()
+    assert len(hits) == total > 0
+    # Not vacuous: a query with marks outside NOT finds some of them exactly.
+    assert any(h["exact_matches"] for h in hits) == bool(fts.plan(query).exact_terms)
+    for hit in hits:
+        title, body = texts[hit["url"]]
+        assert hit["exact_matches"] == fts.exact_matches(query, title, body), hit["url"]
+        assert hit["title_matches"] == fts.title_matches(query, title), hit["url"]
+    assert {h["url"] for h in exact} == {h["url"] for h in hits if fts.is_exact(query, *texts[h["url"]])}
+
+
+# Up to three terms whose keys differ are ranked by sets of terms
+# (fts.SUBSETS_AT_MOST), more article by article: both ways here.
+@pytest.mark.parametrize("query", ["cong doan", PARTY, "thi OR phu", "lao dong",
+                                   "thi OR dua OR cong OR doan OR Đảng"])
+def test_a_page_of_hits_is_the_head_of_the_whole_ranking(db, query):
+    """search() ranks only the tiers that fill the page: any page is the
+    start of the ranking that one statement (search_sql, Datasette's) gives."""
+    from scraper.analyst import fts
+    from scraper.archive import open_readonly
+
+    handle = open_readonly(db)
+    try:
+        fts.register(handle.conn)
+        whole = [r[0] for r in handle.execute(fts.search_sql("a.url"), {"q": query})]
+        assert len(whole) == fts.search(handle, query, limit=None)[1] > 5
+        for limit in (1, 2, 3, 5, 10, 25, len(whole)):
+            assert [h["url"] for h in fts.search(handle, query, limit=limit)[0]] == whole[:limit]
+    finally:
+        handle.close()
+
+
 # --------------------------------------------------------- search: operators
 @pytest.mark.parametrize("query, expected", [
     ("thi dua", lambda t: having(t, "thi", "dua")),

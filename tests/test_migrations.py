@@ -309,3 +309,51 @@ def test_storage_does_not_import_the_analysts_code():
         assert "analyst" not in "".join(
             line for line in path.read_text(encoding="utf-8").splitlines(True)
             if line.lstrip().startswith(("import ", "from "))), path
+
+
+# The index as steps 3 and 7 made it, up to step 12: a copy of the text in
+# the table, marks dropped by the tokenizer, no text hash in the map.
+STEP_11_FTS = (
+    'CREATE VIRTUAL TABLE articles_fts USING fts5(/* for tools: content="articles", '
+    "rowid = articles.rowid */ title, body_text, title_folded, body_folded, "
+    "tokenize = 'unicode61 remove_diacritics 2')")
+STEP_11_MAP = ("CREATE TABLE articles_fts_map (url TEXT PRIMARY KEY, fts_rowid INTEGER NOT NULL, "
+               "content_hash TEXT)")
+
+
+def test_step_13_remakes_an_older_index_without_its_text(current):
+    conn = sqlite3.connect(current)
+    with conn:
+        conn.execute("DROP TABLE articles_fts")
+        conn.execute("DROP TABLE articles_fts_map")
+        conn.execute("DROP INDEX idx_articles_published_at")
+        conn.execute(STEP_11_FTS)
+        conn.execute(STEP_11_MAP)
+        conn.execute("INSERT INTO articles_fts (rowid, title, body_text, title_folded, body_folded) "
+                     "SELECT rowid, title, body_text, lower(title), lower(body_text) FROM articles")
+        conn.execute("INSERT INTO articles_fts_map SELECT url, rowid, content_hash FROM articles")
+    conn.close()
+    set_version(current, 12)
+    archive = Archive(current)
+    try:
+        assert archive.migrated == [13]
+        fts_sql = archive.db.execute(
+            "select sql from sqlite_master where name = 'articles_fts'").fetchone()[0]
+        assert "content=''" in fts_sql and "remove_diacritics 0" in fts_sql
+        assert archive.db.execute("select count(*) from articles_fts_map "
+                                  "where text_hash is not null").fetchone()[0] == 2
+        # No text held any more: the columns read back empty.
+        assert archive.db.execute("select count(*) from articles_fts "
+                                  "where title is not null").fetchone()[0] == 0
+        assert "idx_articles_published_at" in {i.name for i in archive.db["articles"].indexes}
+        hits, total = fts.search(archive.db, "Đoàn viên")
+        assert total == 1 and hits[0]["exact_matches"] == 2
+        # An article changed after the upgrade leaves none of its old words.
+        archive.save_article(fetched("cong-doan", "Công đoàn cơ sở ra mắt", "Hội nghị tổng kết."))
+        assert fts.search(archive.db, "doan vien")[1] == 0
+        assert archive.sync_search_index() == (0, 0)
+    finally:
+        archive.close()
+    again = Archive(current)
+    again.close()
+    assert again.migrated == [] and version_of(current) == CURRENT_VERSION

@@ -77,8 +77,9 @@ TABLES = {
     "articles": {
         "description": "One row per archived page of congdoanbackan.org.vn, latest version. "
                        "Search (_search) ignores case and marks when typed without them: "
-                       "'cong doan' finds 'Công đoàn'. Typed with marks, đ is not folded: "
-                       "type without marks here, or use the search query for ranking.",
+                       "'cong doan' finds 'Công đoàn'. Typed with marks, words are taken "
+                       "exactly as typed ('Đảng' misses 'đang'): type without marks here, "
+                       "or use the search query for ranking.",
         "columns": ARTICLE_COLUMNS,
         "fts_table": FTS_TABLE,
         "fts_pk": "rowid",
@@ -285,9 +286,8 @@ QUERIES = {
                        "exact: any text keeps only articles holding the marked words as typed.",
         "sql": fts.search_sql(
             "a.published_date, a.title, a.category, a.author, "
-            f"archive_snippet(f.body_text, highlight({FTS_TABLE}, 3, char(2), char(3))) "
-            "AS snippet, a.url",
-            [f"(:exact = '' OR {fts.EXACT_WHERE})"], limit=False) + " LIMIT 100",
+            "archive_snippet(:q, a.body_text) AS snippet, a.url",
+            [f"(:exact = '' OR {fts.EXACT_WHERE})"]) + " LIMIT 100",
         "params": ["q", "exact"],
     },
 }

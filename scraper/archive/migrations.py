@@ -130,6 +130,9 @@ STEPS: tuple[Step, ...] = (
     Step(12, "versions hold what changed: article_versions becomes a view over "
              "article_version_rows, whose current version keeps no copy of its articles row",
          versions.apply_schema),
+    Step(13, "articles_fts without its copy of the text (content=''), marks kept in the "
+             "original columns; articles_fts_map.text_hash: the index re-made and filled",
+         search_index.without_text),
 )
 CURRENT_VERSION = STEPS[-1].version
 assert [s.version for s in STEPS] == list(range(1, CURRENT_VERSION + 1))

@@ -171,7 +171,8 @@ class Archive:
             _upsert(self.db, "articles", row, key=("url",))
             if outcome != "unchanged":
                 self._replace_children(art)
-                search_index.index(self.db, art.url)
+                search_index.index(self.db, art.url,
+                                   previous=(old["title"], old["body_text"]) if old else None)
                 added, removed = word_change(old["body_text"] if old else None, art.body_text)
                 # No record: the current version's content is the row just
                 # written (the article_versions view reads it from there).
