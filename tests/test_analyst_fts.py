@@ -341,7 +341,7 @@ def test_an_entry_whose_text_is_gone_everywhere_is_repaired_by_a_rebuild(tmp_pat
     with conn:
         conn.execute("update articles set body_text = 'Tiêm phòng cúm mùa.', content_hash = 'x' "
                      "where url like '%covid%'")
-        conn.execute("update article_versions set record_json = '{}' where url like '%covid%'")
+        conn.execute("update article_version_rows set record_json = '{}' where url like '%covid%'")
     conn.close()
     archive = Archive(path)
     try:

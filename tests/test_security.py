@@ -139,7 +139,7 @@ _SQL_PLACEHOLDERS = re.compile(r"\{([^}]*)\}")
 # fragments (user values are :named parameters); archive/rechecks.py: view, sql
 # come from its constant VIEWS.
 _ALLOWED = re.compile(r"^[A-Z_]+$|^(table|name|base|weights|i|test|' AND '\.join\(where\)|"
-                      r"columns|conditions|rank|view|sql)$")
+                      r"columns|conditions|rank|view|sql|item)$")
 
 
 def test_sql_only_through_parameters():

@@ -68,8 +68,9 @@ def _object_sql(parts: list[str]) -> str:
 def _list_sql(table: str, fields: tuple[str, ...]) -> str:
     # The subquery's ORDER BY gives group_concat its order (SQLite feeds an
     # aggregate the rows of an ordered subquery in that order).
+    item = _object_sql(_pairs("c", fields))
     return (f"coalesce((SELECT '[' || group_concat(item, ', ') || ']' FROM "
-            f"(SELECT {_object_sql(_pairs('c', fields))} AS item FROM {table} c "
+            f"(SELECT {item} AS item FROM {table} c "
             f"WHERE c.article_url = a.url ORDER BY c.position)), '[]')")
 
 
