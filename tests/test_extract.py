@@ -324,3 +324,38 @@ def test_404_inside_a_number_or_slug_is_not_a_not_found_page(title, url):
 def test_percentage_widths_are_not_icons():
     art = review_page(f"<p>{LONG} {LONG}</p><p><img src='/a.jpg' width='30%'></p><p>{LONG}</p>").article
     assert [i.url.rsplit("/", 1)[-1] for i in art.images] == ["a.jpg"]
+
+
+P3 = ("Tại hội nghị, các đại biểu đã thảo luận sôi nổi về những khó khăn trong công tác phát triển "
+      "đoàn viên và đề xuất nhiều giải pháp thiết thực cho năm tới.")
+P4 = ("Kết thúc hội nghị, Ban Thường vụ đã khen thưởng các tập thể và cá nhân có thành tích xuất sắc "
+      "trong phong trào thi đua lao động giỏi, lao động sáng tạo.")
+
+
+def sections(between: str, after: str = "") -> str:
+    """One article in two sibling sections, each nested two wrappers deep
+    (a page builder's rows), with `between` the two and `after` the last."""
+    first = f'<div class="row"><div class="col"><div class="text"><p>{P1}</p><p>{P2}</p><p>{P3}</p></div></div></div>'
+    second = f'<div class="row"><div class="col"><div class="text"><p>{P4} {P4}</p></div></div></div>'
+    return (f"<h1>Hội nghị sơ kết công tác công đoàn</h1><div>Cập nhật lúc 07:29 - 01/12/2023</div>"
+            f"<div class=\"rows\">{first}{between}{second}{after}</div>")
+
+
+@pytest.mark.parametrize("between", [
+    "",
+    '<div class="row"><div class="col"><img src="upload/images/hoi-nghi.jpg"></div></div>',  # a photo row
+    '<div class="ads-slot"></div>',  # an empty ad slot
+    "<div class=\"row\"><h2>Khen thưởng tập thể</h2></div>",  # a subheading of its own
+])
+def test_an_article_in_sibling_sections_is_read_whole(between):
+    body = article(sections(between)).body_text
+    assert body.startswith(P1) and body.endswith(f"{P4} {P4}")
+
+
+def test_sections_stop_at_a_related_box_or_an_authors_bio():
+    related = ('<div class="row"><h3>Tin khác</h3><p><a href="a.html">Công đoàn tỉnh tổ chức hội nghị '
+               'tổng kết năm</a> ' + P3 + '</p></div>')
+    bio = f'<div class="author-bio"><p>{P4} {P4}</p></div>'
+    for between in (related, bio):
+        body = article(sections(between)).body_text
+        assert body.startswith(P1) and P4 not in body

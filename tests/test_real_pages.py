@@ -58,7 +58,7 @@ KNOWN_MISSES: dict[str, set[str]] = {
         'fairkom.eu.about.html', 'homify.de-Tischdecke.html', 'larepublica.net-hackers.html',
         'losandes.com-mendoza.html', 'madymorrsion.com.energy.html', 'mix1.de-clio.html',
         'nurmeinstandpunkt.wordpress.com.blogposting.html', 'offshore-stiftung.de.offshore-windenergie.html',
-        'piratenpartei.at.grundeinkommen.html', 'thelist.com.multivitamin.html',
+        'piratenpartei.at.grundeinkommen.html',
         'thepointsguy.com.alaska.html', 'viertausendhertz.de.ddg48.html', 'vinosytapas.de.rioja.html',
         'wehranlage-horka.de.887.html',
     },

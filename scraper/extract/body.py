@@ -9,7 +9,7 @@ attachment labels, page numbers and running headers.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 import lxml.html
 
@@ -19,7 +19,8 @@ from .page import Block, PageDoc, classed
 from .text import clean
 from .tuning import (ATTACH_BOX_DEPTH, ATTACH_LABEL_MAX_CHARS, CAPTION_CLASS_DEPTH, LINK_LINE_MAX_CHARS, LINK_LIST_SHARE,
                      MAX_LINK_DENSITY, MOSTLY_LINKS, RUNNING_LINE_MAX_CHARS, RUNNING_LINE_REPEATS,
-                     SCORE_GRANDPARENT, SCORE_MIN_BLOCK_CHARS, SCORE_PARENT, SCORE_SELF,
+                     SCORE_GRANDPARENT, SECTION_LEVELS, SECTION_MAX_LINK_SHARE,
+                     SECTION_MIN_CHARS, SCORE_MIN_BLOCK_CHARS, SCORE_PARENT, SCORE_SELF,
                      SELECTOR_BODY_MIN_CHARS, SENTENCE_MIN_CHARS, STOP_HEADING_MAX,
                      STOP_LINK_LINE_MIN_CHARS, WIDEN_LEVELS, WIDEN_MAX_LINK_SHARE,
                      WIDEN_MAX_PARAGRAPHS, WIDEN_MIN_MEAN_CHARS)
@@ -41,7 +42,7 @@ STOP_RE = re.compile(
     r"gửi bình luận|in bài viết|quay lại|về đầu trang|lượt xem|có liên quan|related|"
     # The same markers on pages from elsewhere (English, German, French,
     # Spanish, Portuguese), seen on trafilatura's evaluation pages.
-    r"leave a (reply|comment)|comments?\b|you (may|might) also like|about the author|"
+    r"leave a (reply|comment)|zum weiterlesen|comments?\b|you (may|might) also like|about the author|"
     r"join our newsletter|sign up for our newsletter|share this|this entry was posted|posted in\b|"
     r"categor(y|ies)\s*:|subscribe\b|support (us|our)\b|"
     r"kommentare?\b|ähnliche (beiträge|artikel)|das könnte sie auch interessieren|über den autor|"
@@ -63,6 +64,14 @@ DATED_ITEM = re.compile(r"[(\[]?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}[)\]]?\s*$")
 # A photo's caption or credit set apart by its class (not a <figcaption>).
 CAPTION_CLASS = re.compile(r"caption|credit|bildunterschrift|legende|(image|img|photo|bild)[-_]?(text|desc|source)",
                            re.I)
+# Layout tables: a cell's siblings are other cells (a sidebar), not sections.
+TABLE_PARTS = frozenset("table tbody thead tr td th".split())
+# Siblings that are never a section of the body: a <header> or <footer> not
+# taken for chrome (an <article>'s own: meta line, author's bio), a form.
+NOT_SECTION_TAGS = frozenset("header footer aside nav form".split())
+# An author's bio box after the post: running text, but not the article's.
+AUTHOR_BOX = re.compile(r"author[-_]?(bio|box|description|about|profile|info)|about[-_]?(the[-_]?)?author|"
+                        r"(post|entry)[-_]author|bio[-_]?box", re.I)
 LEAD_CLASS = re.compile(r"sapo|lead|summary|tom-?tat|intro|chapeau|excerpt|abstract|description", re.I)
 
 
@@ -220,6 +229,100 @@ def widen_container(doc: PageDoc, container, start: float, levels: int = WIDEN_L
             break
         best, current = node, set(b.pos for b in blocks)
     return best
+
+
+def _section_blocks(doc: PageDoc, el, start: float) -> list[Block]:
+    """The text blocks inside `el` that start after `start`."""
+    lo = bisect_right(doc.block_pos, max(start, doc.order[el] - 0.5))
+    hi = bisect_left(doc.block_pos, doc.last_order(el) + 0.5)
+    return list(doc.blocks[lo:hi])
+
+
+def section_kind(doc: PageDoc, el, start: float) -> str:
+    """How a sibling of the body container reads: "text" (more of the
+    article: running text with few links), "minor" (a little text with few
+    links), "empty" (no text after `start`: a photo, an ad slot, a spacer),
+    "chrome", or "other" (a related list, a
+    share bar, a "Tin khác" box: the article has ended)."""
+    if not isinstance(el.tag, str):
+        return "empty"
+    blocks = _section_blocks(doc, el, start)
+    if doc.is_chrome(el):
+        # An ad slot between two sections is bridged; comments or a related
+        # box with text end the article.
+        return "other" if blocks else "empty"
+    # (The caller has checked that no ancestor of `el` is chrome, so the
+    # cached, unbounded test is the bounded one.)
+    blocks = [b for b in blocks if not doc.is_chrome(b.el)]
+    if not blocks:
+        return "empty"
+    if (el.tag in NOT_SECTION_TAGS or classed(el, AUTHOR_BOX, 1)
+            or any(is_stop(b) for b in blocks)):
+        return "other"  # an <article>'s <footer>, an author's bio, a form
+    chars = sum(len(b.text) for b in blocks)
+    links = sum(b.link_chars for b in blocks)
+    if links > SECTION_MAX_LINK_SHARE * chars:
+        return "other"
+    prose = any(len(b.text) >= SENTENCE_MIN_CHARS and b.link_chars <= SECTION_MAX_LINK_SHARE * len(b.text)
+                for b in blocks)
+    # A subheading, a caption, a sign-up box's two lines: part of the body
+    # only between two sections.
+    return "text" if prose and chars >= SECTION_MIN_CHARS else "minor"
+
+
+def _merge_run(doc: PageDoc, siblings: list, start: float) -> tuple[list, bool]:
+    """The siblings, in reading order away from the body, that continue it:
+    text sections, and the empty or minor ones between two of them. True as
+    second value when an "other" sibling ended the run (the article ended)."""
+    taken, pending = [], []
+    for sib in siblings:
+        kind = section_kind(doc, sib, start)
+        if kind == "text":
+            taken += pending + [sib]
+            pending = []
+        elif kind == "other":
+            return taken, True
+        else:
+            pending.append(sib)
+    return taken, False
+
+
+def merge_sections(doc: PageDoc, container, start: float, levels: int = SECTION_LEVELS):
+    """An article split over sibling elements (one <div> per section, a photo
+    or an ad slot between them): the container grows to the ancestor holding
+    every section, and what is not the article among that ancestor's children
+    (a share bar, a sidebar) is excluded. It never grows past the article's
+    end: a stop line in the body, or a sibling of related links or teasers.
+
+    Returns (container, elements to exclude)."""
+    excluded: set = set()
+    if any(is_stop(b) for b in _section_blocks(doc, container, start)):
+        return container, frozenset()
+    node, best = container, container
+    ended = False
+    for _ in range(levels):
+        parent = node.getparent()
+        if (parent is None or parent.tag in ("body", "html") or parent.tag in TABLE_PARTS
+                or node.tag in TABLE_PARTS or doc.is_chrome(parent)):
+            break
+        children = [c for c in parent if isinstance(c.tag, str)]
+        i = children.index(node)
+        before, _ = _merge_run(doc, list(reversed(children[:i])), start)
+        after, ended_here = ([], True) if ended else _merge_run(doc, children[i + 1:], start)
+        ended = ended or ended_here
+        if before or after:
+            keep = {node, *before, *after}
+            excluded |= {c for c in children if c not in keep}
+            best = parent
+        elif ended:
+            break
+        else:
+            excluded |= {c for c in children if c is not node}
+        node = parent
+    if best is container:
+        return container, frozenset()
+    inside = set(best.iter())
+    return best, frozenset(e for e in excluded if e in inside)
 
 
 def pre_date_lead(doc: PageDoc, title_pos: float, date_pos: float) -> list[Block]:

@@ -106,6 +106,9 @@ class PageDoc:
     meta: dict[str, str] = field(default_factory=dict)
     canonical: str | None = None
     protected: frozenset = frozenset()  # the headline's wrappers: never chrome
+    # Siblings left out when an article's sections were merged (a share bar,
+    # a related box between the body and the next section): always chrome.
+    excluded: frozenset = frozenset()
     _chrome: dict = field(default_factory=dict, init=False, repr=False)
 
     def protecting(self, el) -> PageDoc:
@@ -113,6 +116,11 @@ class PageDoc:
         headline was found inside something classed like chrome (a blog's
         "widget Blog" wrapper), so that wrapper holds the article."""
         return replace(self, protected=self.protected | {el, *el.iterancestors()})
+
+    def excluding(self, elements) -> PageDoc:
+        """This page with `elements` (and everything inside them) taken for
+        chrome: the parts of a merged body container that are not the article's."""
+        return replace(self, excluded=self.excluded | frozenset(elements))
 
     def _between(self, first: float, second: float) -> tuple[int, int]:
         lo = bisect_right(self.block_pos, first)
@@ -148,6 +156,9 @@ class PageDoc:
             chain.append(node)
             tag = node.tag if isinstance(node.tag, str) else ""
             if tag in ("body", "html"):
+                break
+            if node in self.excluded:
+                result = True
                 break
             if node in self.protected:
                 node = node.getparent()

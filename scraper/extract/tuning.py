@@ -89,6 +89,13 @@ WIDEN_MAX_PARAGRAPHS = 2
 WIDEN_MAX_LINK_SHARE = 0.2
 # ... and at least this many characters per added block on average (same commit).
 WIDEN_MIN_MEAN_CHARS = 40
+# An article split over sibling elements is merged this many levels up from its container; set on
+# trafilatura's evaluation pages (bench/bench_real.py: sections one, two and three wrappers apart).
+SECTION_LEVELS = 3
+# ... over siblings whose text has at most this link share, with a paragraph of running text (same pages).
+SECTION_MAX_LINK_SHARE = 0.2
+# ... and at least this much text (a sign-up box's two lines are not a section; same pages).
+SECTION_MIN_CHARS = 200
 
 # ---------------------------------------------------------------- bylines
 
