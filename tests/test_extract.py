@@ -359,3 +359,16 @@ def test_sections_stop_at_a_related_box_or_an_authors_bio():
     for between in (related, bio):
         body = article(sections(between)).body_text
         assert body.startswith(P1) and P4 not in body
+
+
+def test_a_share_bar_inside_the_body_does_not_end_it():
+    share = '<div class="bar"><p>Chia sẻ</p><a href="https://facebook.com/sharer?u=x">Facebook</a></div>'
+    art = article(BASIC.replace(f"<p>{P2}</p>", f"{share}<p>{P2}</p><p>{P3}</p>"))
+    assert art.body_text == f"{P1}\n\n{P2}\n\n{P3}"
+
+
+def test_a_teaser_list_after_the_body_still_ends_it():
+    teasers = (f'<p>Tin khác</p><p><a href="a.html">Công đoàn tỉnh tổ chức hội nghị tổng kết năm</a></p>'
+               f'<p>{P3}</p><p><a href="b.html">Hội thao công nhân viên chức lao động năm 2024</a></p><p>{P4}</p>')
+    art = article(BASIC.replace(f"<p>{P2}</p>", f"<p>{P2}</p>{teasers}"))
+    assert P3 not in art.body_text and P4 not in art.body_text

@@ -21,6 +21,7 @@ from .tuning import (ATTACH_BOX_DEPTH, ATTACH_LABEL_MAX_CHARS, CAPTION_CLASS_DEP
                      MAX_LINK_DENSITY, MOSTLY_LINKS, RUNNING_LINE_MAX_CHARS, RUNNING_LINE_REPEATS,
                      SCORE_GRANDPARENT, SECTION_LEVELS, SECTION_MAX_LINK_SHARE,
                      SECTION_MIN_CHARS, SCORE_MIN_BLOCK_CHARS, SCORE_PARENT, SCORE_SELF,
+                     RESUME_MAX_SKIPPED, RESUME_PARAGRAPHS,
                      SELECTOR_BODY_MIN_CHARS, SENTENCE_MIN_CHARS, STOP_HEADING_MAX,
                      STOP_LINK_LINE_MIN_CHARS, WIDEN_LEVELS, WIDEN_MAX_LINK_SHARE,
                      WIDEN_MAX_PARAGRAPHS, WIDEN_MIN_MEAN_CHARS)
@@ -53,6 +54,9 @@ STOP_RE = re.compile(
     r"te puede interesar|noticias relacionadas|comentarios|compartir|veja também|leia também)",
     re.I,
 )
+# Markers of comments: what follows them is never the article's.
+COMMENTS_MARKER = re.compile(r"^(bình luận|ý kiến bạn đọc|gửi bình luận|leave a (reply|comment)|comments?\b|"
+                             r"kommentare?\b|comentarios)", re.I)
 # A related list in the middle of the body, after which the article goes on.
 INLINE_RELATED = re.compile(r"^(tin liên quan|bài liên quan|bài viết liên quan|xem thêm|đọc thêm)", re.I)
 PAGE_NUMBER = re.compile(r"^(trang|page|tr\.)\s*\d+(\s*(/|of|trên)\s*\d+)?$", re.I)
@@ -157,6 +161,31 @@ def _inline_related(doc: PageDoc, marker: Block, inside: set) -> bool:
     return False
 
 
+def _body_resumes(doc: PageDoc, marker: Block, inside: set) -> bool:
+    """A share bar, a newsletter box or a "Related" teaser set inside the
+    body: after a few short or linked lines, the article's running text goes
+    on, two link-free paragraphs in a row. A teaser list never reads so (its
+    summaries alternate with headline links), and comments are never resumed."""
+    if COMMENTS_MARKER.match(marker.text):
+        return False
+    lo = bisect_right(doc.block_pos, marker.pos)
+    prose, skipped = 0, 0
+    for block in doc.blocks[lo:]:
+        if block.el not in inside:
+            continue
+        if len(block.text) >= SENTENCE_MIN_CHARS and block.link_chars == 0 and not is_stop(block):
+            prose += 1
+            if prose == RESUME_PARAGRAPHS:
+                return True
+            continue
+        if prose or is_stop(block):
+            return False
+        skipped += 1
+        if skipped > RESUME_MAX_SKIPPED:
+            return False
+    return False
+
+
 def _drop_running_lines(blocks: list[Block]) -> list[Block]:
     """A short line printed again and again (a print layout's running header)
     is not body text."""
@@ -178,7 +207,7 @@ def body_blocks(doc: PageDoc, container, start: float) -> list[Block]:
         if doc.is_chrome(block.el, stop=container):
             continue
         if is_stop(block):
-            if kept and not _inline_related(doc, block, inside):
+            if kept and not (_inline_related(doc, block, inside) or _body_resumes(doc, block, inside)):
                 break
             continue
         if (ATTACH_LABEL.match(block.text) and len(block.text) < ATTACH_LABEL_MAX_CHARS

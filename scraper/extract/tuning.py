@@ -73,6 +73,11 @@ LINK_LINE_MAX_CHARS = 200
 STOP_HEADING_MAX = 60
 # A stop line longer than this that is mostly links is an inline "Xem thêm" line, skipped, not an end; set while fixing holdout2 (d927fb6).
 STOP_LINK_LINE_MIN_CHARS = 25
+# A stop line inside the body is skipped when this many link-free paragraphs in a row follow it ...;
+# set on trafilatura's evaluation pages (bench/bench_real.py: "Partager", "Share on Pinterest", "Mehr zum Thema" mid-article).
+RESUME_PARAGRAPHS = 2
+# ... after at most this many short or linked lines (a share bar's buttons, a teaser; same pages).
+RESUME_MAX_SKIPPED = 6
 # A "File đính kèm:" label is at most this long; set while fixing holdout3 (acd46f9).
 ATTACH_LABEL_MAX_CHARS = 40
 # How many ancestors an attachment-box class is looked for on; set while fixing holdout3 (acd46f9).
