@@ -372,3 +372,12 @@ def test_a_teaser_list_after_the_body_still_ends_it():
                f'<p>{P3}</p><p><a href="b.html">Hội thao công nhân viên chức lao động năm 2024</a></p><p>{P4}</p>')
     art = article(BASIC.replace(f"<p>{P2}</p>", f"<p>{P2}</p>{teasers}"))
     assert P3 not in art.body_text and P4 not in art.body_text
+
+
+def test_an_undated_pages_title_is_its_h1_not_its_longest_subsection():
+    inner = (f"<h1>Giới thiệu Liên đoàn Lao động tỉnh</h1><p>{P1}</p>"
+             f"<h2>Lịch sử hình thành</h2><p>{P2}</p><p>{P3}</p><p>{P4}</p>"
+             f"<h2>Chức năng nhiệm vụ</h2><p>{P3}</p>")
+    art = article(inner)
+    assert art.kind == "page" and art.title == "Giới thiệu Liên đoàn Lao động tỉnh"
+    assert art.body_text.startswith(P1)
