@@ -381,3 +381,11 @@ def test_an_undated_pages_title_is_its_h1_not_its_longest_subsection():
     art = article(inner)
     assert art.kind == "page" and art.title == "Giới thiệu Liên đoàn Lao động tỉnh"
     assert art.body_text.startswith(P1)
+
+
+def test_a_noscript_that_swallowed_the_page_keeps_it():
+    # <noscript><div></noscript>: the unclosed <div> takes the rest of the page into the <noscript>.
+    html = page(BASIC).replace("<body>", '<body><noscript><div class="nojs"></noscript>')
+    result = read_page(html, URL)
+    assert result.article is not None and result.article.body_text == f"{P1}\n\n{P2}"
+

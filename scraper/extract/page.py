@@ -319,6 +319,21 @@ def _blocks(root, order) -> tuple[Block, ...]:
     return tuple(runs.blocks)
 
 
+def _unwrap_swallowing_noscript(root) -> None:
+    """`<noscript><div></noscript>`: the parser keeps the unclosed <div> open
+    and puts the rest of the page inside the <noscript>, which a browser
+    running scripts never does. A <noscript> holding most of the page's text
+    is unwrapped, so its contents stay, instead of being dropped with it."""
+    noscripts = list(root.iter("noscript"))
+    if not noscripts:
+        return
+    body = root.find("body")
+    total = len((body if body is not None else root).text_content())
+    for el in noscripts:
+        if el.getparent() is not None and len(el.text_content()) >= WRAPPER_SHARE * total:
+            el.drop_tag()
+
+
 def parse(html: str | bytes, url: str) -> PageDoc:
     """The page, parsed and indexed. Bytes are decoded as every other reader
     of the archive decodes them (`scraper.encoding.decode`)."""
@@ -342,6 +357,7 @@ def parse(html: str | bytes, url: str) -> PageDoc:
         canonical = urljoin(base_url, canonical) if canonical else None
     except ValueError:
         canonical = None
+    _unwrap_swallowing_noscript(root)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     order = {el: i for i, el in enumerate(root.iter())}
