@@ -389,3 +389,7 @@ def test_a_noscript_that_swallowed_the_page_keeps_it():
     result = read_page(html, URL)
     assert result.article is not None and result.article.body_text == f"{P1}\n\n{P2}"
 
+
+def test_a_share_plugins_class_on_the_post_wrapper_is_not_chrome():
+    inner = BASIC.replace('<div class="noidung">', '<div class="entry share">')
+    assert article(inner).body_text == f"{P1}\n\n{P2}"

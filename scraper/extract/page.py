@@ -52,7 +52,10 @@ ARTICLE_PART_RE = re.compile(
     # Layout classes that say what a wrapper has beside it ("has-post-thumbnail",
     # "with-navigation", Drupal's "one-sidebar"), and page builders' wrappers
     # (every Elementor block is an "elementor-widget").
-    r"(^|\s)(has|with|no)-|(one|two|no)-sidebars?|(^|\s)elementor-(widget|element)", re.I)
+    r"(^|\s)(has|with|no)-|(one|two|no)-sidebars?|(^|\s)elementor-(widget|element)|"
+    # The post's own text wrapper, whatever a plugin adds to its classes
+    # (a share plugin's "share" beside WordPress's "entry").
+    r"(^|\s)(entry|(entry|post|article|story)[-_](content|body|text))(\s|$)", re.I)
 # lxml refuses str input that carries an XML encoding declaration.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 EMPTY_PAGE = "<html><body></body></html>"
