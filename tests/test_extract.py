@@ -393,3 +393,11 @@ def test_a_noscript_that_swallowed_the_page_keeps_it():
 def test_a_share_plugins_class_on_the_post_wrapper_is_not_chrome():
     inner = BASIC.replace('<div class="noidung">', '<div class="entry share">')
     assert article(inner).body_text == f"{P1}\n\n{P2}"
+
+
+def test_a_heading_with_a_hyphen_matches_a_structured_title_with_a_dash():
+    inner = BASIC.replace("<h1>Hội nghị sơ kết công tác công đoàn</h1>",
+                          "<h2>Hội nghị sơ kết - Công tác công đoàn năm 2023</h2>")
+    inner += '<div class="box"><h4>Hội nghị sơ kết</h4></div>'
+    art = article(inner, head='<meta property="og:title" content="Hội nghị sơ kết – Công tác công đoàn năm 2023">')
+    assert art.title == "Hội nghị sơ kết - Công tác công đoàn năm 2023"
