@@ -401,3 +401,11 @@ def test_a_heading_with_a_hyphen_matches_a_structured_title_with_a_dash():
     inner += '<div class="box"><h4>Hội nghị sơ kết</h4></div>'
     art = article(inner, head='<meta property="og:title" content="Hội nghị sơ kết – Công tác công đoàn năm 2023">')
     assert art.title == "Hội nghị sơ kết - Công tác công đoàn năm 2023"
+
+
+def test_a_figcaption_between_title_and_body_is_no_lead():
+    photo = ('<figure><img src="upload/images/hoi-nghi.jpg"><figcaption>Quang cảnh hội nghị sơ kết công tác '
+             'công đoàn tại hội trường Liên đoàn Lao động tỉnh</figcaption></figure>')
+    inner = BASIC.replace('<div class="noidung">', f'{photo}<div class="noidung">')
+    art = article(inner)
+    assert art.body_text == f"{P1}\n\n{P2}" and art.images[0].caption.startswith("Quang cảnh")

@@ -228,6 +228,11 @@ def body_blocks(doc: PageDoc, container, start: float) -> list[Block]:
     return _drop_running_lines(prose or kept)
 
 
+def is_photo_caption(block: Block) -> bool:
+    """A <figcaption>, or a line classed as a caption or credit: its photo's."""
+    return block.el.tag == "figcaption" or classed(block.el, CAPTION_CLASS, CAPTION_CLASS_DEPTH)
+
+
 def without_captions(blocks: list[Block]) -> list[Block]:
     """The body text without lines classed as a photo's caption or credit
     (read by then into images[].caption), unless nothing else is left."""
@@ -360,7 +365,7 @@ def pre_date_lead(doc: PageDoc, title_pos: float, date_pos: float) -> list[Block
     return [b for b in doc.blocks
             if title_pos < b.pos < date_pos and not doc.is_chrome(b.el)
             and len(b.text) >= SENTENCE_MIN_CHARS and b.link_chars == 0
-            and not dateline_like(b.text) and not is_byline_text(b.text)]
+            and not dateline_like(b.text) and not is_byline_text(b.text) and not is_photo_caption(b)]
 
 
 def lead_blocks(doc: PageDoc, container, start: float) -> list[Block]:
@@ -373,7 +378,8 @@ def lead_blocks(doc: PageDoc, container, start: float) -> list[Block]:
             continue
         is_classed = classed(block.el, LEAD_CLASS)
         sentence = len(block.text) >= SENTENCE_MIN_CHARS and block.link_chars == 0
-        if (is_classed or sentence) and not dateline_like(block.text) and not is_byline_text(block.text):
+        if ((is_classed or sentence) and not dateline_like(block.text) and not is_byline_text(block.text)
+                and not is_photo_caption(block)):
             lead.append(block)
     return lead
 
