@@ -409,3 +409,10 @@ def test_a_figcaption_between_title_and_body_is_no_lead():
     inner = BASIC.replace('<div class="noidung">', f'{photo}<div class="noidung">')
     art = article(inner)
     assert art.body_text == f"{P1}\n\n{P2}" and art.images[0].caption.startswith("Quang cảnh")
+
+
+@pytest.mark.parametrize("marker", ["Empfohlene Beiträge", "Lesen Sie auch:", "Le puede interesar"])
+def test_related_markers_from_elsewhere_end_the_body(marker):
+    related = f'<h3>{marker}</h3><p>{P3}</p>'
+    art = article(BASIC.replace(f"<p>{P2}</p>", f"<p>{P2}</p>{related}"))
+    assert P3 not in art.body_text and art.body_text.startswith(P1)

@@ -50,8 +50,10 @@ STOP_RE = re.compile(
     r"mehr zum thema|weitere (artikel|beiträge)|war (der|dieser) (artikel|beitrag) (nützlich|hilfreich)|"
     r"wie bewerten sie|diesen (artikel|beitrag) (teilen|bewerten)|teilen\s*:|möchten sie (den|diesen) (artikel|beitrag)|"
     r"dieser eintrag wurde|kategorien?\s*:|unterstützen sie|verpasse keine|newsletter abonnieren|"
+    r"empfohlene (beiträge|artikel)|lesen sie auch|schon gelesen|auch interessant|lust auf mehr|"
+    r"das könnte dich auch interessieren|"
     r"vous aimerez aussi|à lire aussi|sur le même sujet|partager|"
-    r"te puede interesar|noticias relacionadas|comentarios|compartir|veja também|leia também)",
+    r"te puede interesar|le puede interesar|noticias relacionadas|comentarios|compartir|veja também|leia também)",
     re.I,
 )
 # Markers of comments: what follows them is never the article's.
