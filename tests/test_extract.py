@@ -346,6 +346,7 @@ def sections(between: str, after: str = "") -> str:
     '<div class="row"><div class="col"><img src="upload/images/hoi-nghi.jpg"></div></div>',  # a photo row
     '<div class="ads-slot"></div>',  # an empty ad slot
     "<div class=\"row\"><h2>Khen thưởng tập thể</h2></div>",  # a subheading of its own
+    '<div class="embed"><a href="https://instagram.com/p/x">Xem bài đăng này trên Instagram</a></div>',
 ])
 def test_an_article_in_sibling_sections_is_read_whole(between):
     body = article(sections(between)).body_text
@@ -416,3 +417,9 @@ def test_related_markers_from_elsewhere_end_the_body(marker):
     related = f'<h3>{marker}</h3><p>{P3}</p>'
     art = article(BASIC.replace(f"<p>{P2}</p>", f"<p>{P2}</p>{related}"))
     assert P3 not in art.body_text and art.body_text.startswith(P1)
+
+
+def test_an_inset_box_between_sections_is_crossed_and_left_out():
+    cta = f'<div class="cta-box"><h3>Đăng ký nhận bản tin</h3><p>{P3} {P3}</p></div>'
+    body = article(sections(cta)).body_text
+    assert body.startswith(P1) and body.endswith(f"{P4} {P4}") and f"{P3} {P3}" not in body

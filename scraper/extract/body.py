@@ -78,6 +78,9 @@ NOT_SECTION_TAGS = frozenset("header footer aside nav form".split())
 # An author's bio box after the post: running text, but not the article's.
 AUTHOR_BOX = re.compile(r"author[-_]?(bio|box|description|about|profile|info)|about[-_]?(the[-_]?)?author|"
                         r"(post|entry)[-_]author|bio[-_]?box", re.I)
+# A box set inside the article, not part of it: a call to action, an aside, a
+# promotion. Skipped between two sections, and left out.
+INSET_BOX = re.compile(r"(^|[\s_-])(cta|aside|promo|teaser|newsletter)($|[\s_-])", re.I)
 LEAD_CLASS = re.compile(r"sapo|lead|summary|tom-?tat|intro|chapeau|excerpt|abstract|description", re.I)
 
 
@@ -292,13 +295,17 @@ def section_kind(doc: PageDoc, el, start: float) -> str:
     blocks = [b for b in blocks if not doc.is_chrome(b.el)]
     if not blocks:
         return "empty"
+    if classed(el, INSET_BOX, 1):
+        return "inset"
     if (el.tag in NOT_SECTION_TAGS or classed(el, AUTHOR_BOX, 1)
             or any(is_stop(b) for b in blocks)):
         return "other"  # an <article>'s <footer>, an author's bio, a form
     chars = sum(len(b.text) for b in blocks)
     links = sum(b.link_chars for b in blocks)
     if links > SECTION_MAX_LINK_SHARE * chars:
-        return "other"
+        # A long run of links is a related list; a short one (an embedded
+        # post, a product box) may sit between two sections.
+        return "other" if chars >= SECTION_MIN_CHARS else "minor"
     prose = any(len(b.text) >= SENTENCE_MIN_CHARS and b.link_chars <= SECTION_MAX_LINK_SHARE * len(b.text)
                 for b in blocks)
     # A subheading, a caption, a sign-up box's two lines: part of the body
@@ -318,8 +325,8 @@ def _merge_run(doc: PageDoc, siblings: list, start: float) -> tuple[list, bool]:
             pending = []
         elif kind == "other":
             return taken, True
-        else:
-            pending.append(sib)
+        elif kind != "inset":
+            pending.append(sib)  # (an inset box is crossed, and left out)
     return taken, False
 
 
