@@ -279,10 +279,11 @@ def _section_blocks(doc: PageDoc, el, start: float) -> list[Block]:
 
 def section_kind(doc: PageDoc, el, start: float) -> str:
     """How a sibling of the body container reads: "text" (more of the
-    article: running text with few links), "minor" (a little text with few
-    links), "empty" (no text after `start`: a photo, an ad slot, a spacer),
-    "chrome", or "other" (a related list, a
-    share bar, a "Tin khác" box: the article has ended)."""
+    article: running text with few links), "minor" (a subheading, a caption,
+    a short run of links), "empty" (no text after `start`: a photo, an ad
+    slot, a spacer), "inset" (a call to action or an aside set between
+    sections), or "other" (a related list, comments, an author's bio, a
+    "Tin khác" box: the article has ended)."""
     if not isinstance(el.tag, str):
         return "empty"
     blocks = _section_blocks(doc, el, start)
@@ -334,8 +335,8 @@ def merge_sections(doc: PageDoc, container, start: float, levels: int = SECTION_
     """An article split over sibling elements (one <div> per section, a photo
     or an ad slot between them): the container grows to the ancestor holding
     every section, and what is not the article among that ancestor's children
-    (a share bar, a sidebar) is excluded. It never grows past the article's
-    end: a stop line in the body, or a sibling of related links or teasers.
+    (a share bar, a sidebar, an inset box) is excluded. It never grows past
+    the article's end: a stop line in the body, or an "other" sibling.
 
     Returns (container, elements to exclude)."""
     excluded: set = set()
