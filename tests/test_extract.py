@@ -423,3 +423,10 @@ def test_an_inset_box_between_sections_is_crossed_and_left_out():
     cta = f'<div class="cta-box"><h3>Đăng ký nhận bản tin</h3><p>{P3} {P3}</p></div>'
     body = article(sections(cta)).body_text
     assert body.startswith(P1) and body.endswith(f"{P4} {P4}") and f"{P3} {P3}" not in body
+
+
+def test_a_teaser_beside_the_sections_is_not_merged():
+    teaser = (f'<div class="row"><div class="col"><p><a href="khac.html">Hội thao công nhân viên chức lao động '
+              f'năm 2024</a></p><p>{P3} {P3}</p></div></div>')
+    body = article(sections("", after=teaser)).body_text
+    assert body.endswith(f"{P4} {P4}") and P3 not in body.split(P4)[-1]

@@ -17,7 +17,7 @@ from .bylines import CAPTION_RE, is_byline_text
 from .datelines import dateline_like
 from .page import Block, PageDoc, classed
 from .text import clean
-from .tuning import (ATTACH_BOX_DEPTH, ATTACH_LABEL_MAX_CHARS, CAPTION_CLASS_DEPTH, LINK_LINE_MAX_CHARS, LINK_LIST_SHARE,
+from .tuning import (ATTACH_BOX_DEPTH, HEADLINE_MIN_CHARS, ATTACH_LABEL_MAX_CHARS, CAPTION_CLASS_DEPTH, LINK_LINE_MAX_CHARS, LINK_LIST_SHARE,
                      MAX_LINK_DENSITY, MOSTLY_LINKS, RUNNING_LINE_MAX_CHARS, RUNNING_LINE_REPEATS,
                      SCORE_GRANDPARENT, SECTION_LEVELS, SECTION_MAX_LINK_SHARE,
                      SECTION_MIN_CHARS, SCORE_MIN_BLOCK_CHARS, SCORE_PARENT, SCORE_SELF,
@@ -277,6 +277,11 @@ def _section_blocks(doc: PageDoc, el, start: float) -> list[Block]:
     return list(doc.blocks[lo:hi])
 
 
+def _headline_link(block: Block) -> bool:
+    """A line that is a headline-length link and little else: a teaser's."""
+    return block.link_chars >= HEADLINE_MIN_CHARS and block.link_chars >= LINK_LIST_SHARE * len(block.text)
+
+
 def section_kind(doc: PageDoc, el, start: float) -> str:
     """How a sibling of the body container reads: "text" (more of the
     article: running text with few links), "minor" (a subheading, a caption,
@@ -311,7 +316,10 @@ def section_kind(doc: PageDoc, el, start: float) -> str:
                 for b in blocks)
     # A subheading, a caption, a sign-up box's two lines: part of the body
     # only between two sections.
-    return "text" if prose and chars >= SECTION_MIN_CHARS else "minor"
+    if not (prose and chars >= SECTION_MIN_CHARS):
+        return "minor"
+    # Running text under a headline link is a teaser for another page.
+    return "other" if any(_headline_link(b) for b in blocks) else "text"
 
 
 def _merge_run(doc: PageDoc, siblings: list, start: float) -> tuple[list, bool]:
