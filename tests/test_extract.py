@@ -324,3 +324,109 @@ def test_404_inside_a_number_or_slug_is_not_a_not_found_page(title, url):
 def test_percentage_widths_are_not_icons():
     art = review_page(f"<p>{LONG} {LONG}</p><p><img src='/a.jpg' width='30%'></p><p>{LONG}</p>").article
     assert [i.url.rsplit("/", 1)[-1] for i in art.images] == ["a.jpg"]
+
+
+P3 = ("Tại hội nghị, các đại biểu đã thảo luận sôi nổi về những khó khăn trong công tác phát triển "
+      "đoàn viên và đề xuất nhiều giải pháp thiết thực cho năm tới.")
+P4 = ("Kết thúc hội nghị, Ban Thường vụ đã khen thưởng các tập thể và cá nhân có thành tích xuất sắc "
+      "trong phong trào thi đua lao động giỏi, lao động sáng tạo.")
+
+
+def sections(between: str, after: str = "") -> str:
+    """One article in two sibling sections, each nested two wrappers deep
+    (a page builder's rows), with `between` the two and `after` the last."""
+    first = f'<div class="row"><div class="col"><div class="text"><p>{P1}</p><p>{P2}</p><p>{P3}</p></div></div></div>'
+    second = f'<div class="row"><div class="col"><div class="text"><p>{P4} {P4}</p></div></div></div>'
+    return (f"<h1>Hội nghị sơ kết công tác công đoàn</h1><div>Cập nhật lúc 07:29 - 01/12/2023</div>"
+            f"<div class=\"rows\">{first}{between}{second}{after}</div>")
+
+
+@pytest.mark.parametrize("between", [
+    "",
+    '<div class="row"><div class="col"><img src="upload/images/hoi-nghi.jpg"></div></div>',  # a photo row
+    '<div class="ads-slot"></div>',  # an empty ad slot
+    "<div class=\"row\"><h2>Khen thưởng tập thể</h2></div>",  # a subheading of its own
+    '<div class="embed"><a href="https://instagram.com/p/x">Xem bài đăng này trên Instagram</a></div>',
+])
+def test_an_article_in_sibling_sections_is_read_whole(between):
+    body = article(sections(between)).body_text
+    assert body.startswith(P1) and body.endswith(f"{P4} {P4}")
+
+
+def test_sections_stop_at_a_related_box_or_an_authors_bio():
+    related = ('<div class="row"><h3>Tin khác</h3><p><a href="a.html">Công đoàn tỉnh tổ chức hội nghị '
+               'tổng kết năm</a> ' + P3 + '</p></div>')
+    bio = f'<div class="author-bio"><p>{P4} {P4}</p></div>'
+    for between in (related, bio):
+        body = article(sections(between)).body_text
+        assert body.startswith(P1) and P4 not in body
+
+
+def test_a_share_bar_inside_the_body_does_not_end_it():
+    share = '<div class="bar"><p>Chia sẻ</p><a href="https://facebook.com/sharer?u=x">Facebook</a></div>'
+    art = article(BASIC.replace(f"<p>{P2}</p>", f"{share}<p>{P2}</p><p>{P3}</p>"))
+    assert art.body_text == f"{P1}\n\n{P2}\n\n{P3}"
+
+
+def test_a_teaser_list_after_the_body_still_ends_it():
+    teasers = (f'<p>Tin khác</p><p><a href="a.html">Công đoàn tỉnh tổ chức hội nghị tổng kết năm</a></p>'
+               f'<p>{P3}</p><p><a href="b.html">Hội thao công nhân viên chức lao động năm 2024</a></p><p>{P4}</p>')
+    art = article(BASIC.replace(f"<p>{P2}</p>", f"<p>{P2}</p>{teasers}"))
+    assert P3 not in art.body_text and P4 not in art.body_text
+
+
+def test_an_undated_pages_title_is_its_h1_not_its_longest_subsection():
+    inner = (f"<h1>Giới thiệu Liên đoàn Lao động tỉnh</h1><p>{P1}</p>"
+             f"<h2>Lịch sử hình thành</h2><p>{P2}</p><p>{P3}</p><p>{P4}</p>"
+             f"<h2>Chức năng nhiệm vụ</h2><p>{P3}</p>")
+    art = article(inner)
+    assert art.kind == "page" and art.title == "Giới thiệu Liên đoàn Lao động tỉnh"
+    assert art.body_text.startswith(P1)
+
+
+def test_a_noscript_that_swallowed_the_page_keeps_it():
+    # <noscript><div></noscript>: the unclosed <div> takes the rest of the page into the <noscript>.
+    html = page(BASIC).replace("<body>", '<body><noscript><div class="nojs"></noscript>')
+    result = read_page(html, URL)
+    assert result.article is not None and result.article.body_text == f"{P1}\n\n{P2}"
+
+
+def test_a_share_plugins_class_on_the_post_wrapper_is_not_chrome():
+    inner = BASIC.replace('<div class="noidung">', '<div class="entry share">')
+    assert article(inner).body_text == f"{P1}\n\n{P2}"
+
+
+def test_a_heading_with_a_hyphen_matches_a_structured_title_with_a_dash():
+    inner = BASIC.replace("<h1>Hội nghị sơ kết công tác công đoàn</h1>",
+                          "<h2>Hội nghị sơ kết - Công tác công đoàn năm 2023</h2>")
+    inner += '<div class="box"><h4>Hội nghị sơ kết</h4></div>'
+    art = article(inner, head='<meta property="og:title" content="Hội nghị sơ kết – Công tác công đoàn năm 2023">')
+    assert art.title == "Hội nghị sơ kết - Công tác công đoàn năm 2023"
+
+
+def test_a_figcaption_between_title_and_body_is_no_lead():
+    photo = ('<figure><img src="upload/images/hoi-nghi.jpg"><figcaption>Quang cảnh hội nghị sơ kết công tác '
+             'công đoàn tại hội trường Liên đoàn Lao động tỉnh</figcaption></figure>')
+    inner = BASIC.replace('<div class="noidung">', f'{photo}<div class="noidung">')
+    art = article(inner)
+    assert art.body_text == f"{P1}\n\n{P2}" and art.images[0].caption.startswith("Quang cảnh")
+
+
+@pytest.mark.parametrize("marker", ["Empfohlene Beiträge", "Lesen Sie auch:", "Le puede interesar"])
+def test_related_markers_from_elsewhere_end_the_body(marker):
+    related = f'<h3>{marker}</h3><p>{P3}</p>'
+    art = article(BASIC.replace(f"<p>{P2}</p>", f"<p>{P2}</p>{related}"))
+    assert P3 not in art.body_text and art.body_text.startswith(P1)
+
+
+def test_an_inset_box_between_sections_is_crossed_and_left_out():
+    cta = f'<div class="cta-box"><h3>Đăng ký nhận bản tin</h3><p>{P3} {P3}</p></div>'
+    body = article(sections(cta)).body_text
+    assert body.startswith(P1) and body.endswith(f"{P4} {P4}") and f"{P3} {P3}" not in body
+
+
+def test_a_teaser_beside_the_sections_is_not_merged():
+    teaser = (f'<div class="row"><div class="col"><p><a href="khac.html">Hội thao công nhân viên chức lao động '
+              f'năm 2024</a></p><p>{P3} {P3}</p></div></div>')
+    body = article(sections("", after=teaser)).body_text
+    assert body.endswith(f"{P4} {P4}") and P3 not in body.split(P4)[-1]

@@ -91,10 +91,26 @@ def _title_for_dates(doc: PageDoc, headings: tuple[Block, ...], dates: list):
     return None, None, None
 
 
+def _level(block: Block) -> int:
+    """h1 to h6 as 1 to 6; a bold or classed line ranks below them."""
+    tag = block.el.tag
+    return int(tag[1]) if tag in HEADING_TAGS else 7
+
+
+def _section_ends(headings: tuple[Block, ...]) -> list[float]:
+    """Where each heading's section ends: at the next heading of its level or
+    a higher one (an <h1>'s section holds its <h2> subsections)."""
+    ends = []
+    for i, h in enumerate(headings):
+        level = _level(h)
+        ends.append(next((n.pos for n in headings[i + 1:] if _level(n) <= level), float("inf")))
+    return ends
+
+
 def _static_title(doc: PageDoc, headings: tuple[Block, ...]) -> Block:
     """No dateline to anchor on (a static page): the heading with the most
     running text under it, not a slider's or a box's caption."""
-    ends = [h.pos for h in headings[1:]] + [float("inf")]
+    ends = _section_ends(headings)
     under = [_text_after(doc, h, end) for h, end in zip(headings, ends)]
     best = max(under)
     if best >= STATIC_TITLE_MIN_TEXT:

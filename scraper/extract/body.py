@@ -9,7 +9,7 @@ attachment labels, page numbers and running headers.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 import lxml.html
 
@@ -17,9 +17,11 @@ from .bylines import CAPTION_RE, is_byline_text
 from .datelines import dateline_like
 from .page import Block, PageDoc, classed
 from .text import clean
-from .tuning import (ATTACH_BOX_DEPTH, ATTACH_LABEL_MAX_CHARS, CAPTION_CLASS_DEPTH, LINK_LINE_MAX_CHARS, LINK_LIST_SHARE,
+from .tuning import (ATTACH_BOX_DEPTH, HEADLINE_MIN_CHARS, ATTACH_LABEL_MAX_CHARS, CAPTION_CLASS_DEPTH, LINK_LINE_MAX_CHARS, LINK_LIST_SHARE,
                      MAX_LINK_DENSITY, MOSTLY_LINKS, RUNNING_LINE_MAX_CHARS, RUNNING_LINE_REPEATS,
-                     SCORE_GRANDPARENT, SCORE_MIN_BLOCK_CHARS, SCORE_PARENT, SCORE_SELF,
+                     SCORE_GRANDPARENT, SECTION_LEVELS, SECTION_MAX_LINK_SHARE,
+                     SECTION_MIN_CHARS, SCORE_MIN_BLOCK_CHARS, SCORE_PARENT, SCORE_SELF,
+                     RESUME_MAX_SKIPPED, RESUME_PARAGRAPHS,
                      SELECTOR_BODY_MIN_CHARS, SENTENCE_MIN_CHARS, STOP_HEADING_MAX,
                      STOP_LINK_LINE_MIN_CHARS, WIDEN_LEVELS, WIDEN_MAX_LINK_SHARE,
                      WIDEN_MAX_PARAGRAPHS, WIDEN_MIN_MEAN_CHARS)
@@ -41,17 +43,22 @@ STOP_RE = re.compile(
     r"gửi bình luận|in bài viết|quay lại|về đầu trang|lượt xem|có liên quan|related|"
     # The same markers on pages from elsewhere (English, German, French,
     # Spanish, Portuguese), seen on trafilatura's evaluation pages.
-    r"leave a (reply|comment)|comments?\b|you (may|might) also like|about the author|"
+    r"leave a (reply|comment)|zum weiterlesen|comments?\b|you (may|might) also like|about the author|"
     r"join our newsletter|sign up for our newsletter|share this|this entry was posted|posted in\b|"
     r"categor(y|ies)\s*:|subscribe\b|support (us|our)\b|"
     r"kommentare?\b|ähnliche (beiträge|artikel)|das könnte sie auch interessieren|über den autor|"
     r"mehr zum thema|weitere (artikel|beiträge)|war (der|dieser) (artikel|beitrag) (nützlich|hilfreich)|"
     r"wie bewerten sie|diesen (artikel|beitrag) (teilen|bewerten)|teilen\s*:|möchten sie (den|diesen) (artikel|beitrag)|"
     r"dieser eintrag wurde|kategorien?\s*:|unterstützen sie|verpasse keine|newsletter abonnieren|"
+    r"empfohlene (beiträge|artikel)|lesen sie auch|schon gelesen|auch interessant|lust auf mehr|"
+    r"das könnte dich auch interessieren|"
     r"vous aimerez aussi|à lire aussi|sur le même sujet|partager|"
-    r"te puede interesar|noticias relacionadas|comentarios|compartir|veja também|leia também)",
+    r"te puede interesar|le puede interesar|noticias relacionadas|comentarios|compartir|veja também|leia também)",
     re.I,
 )
+# Markers of comments: what follows them is never the article's.
+COMMENTS_MARKER = re.compile(r"^(bình luận|ý kiến bạn đọc|gửi bình luận|leave a (reply|comment)|comments?\b|"
+                             r"kommentare?\b|comentarios)", re.I)
 # A related list in the middle of the body, after which the article goes on.
 INLINE_RELATED = re.compile(r"^(tin liên quan|bài liên quan|bài viết liên quan|xem thêm|đọc thêm)", re.I)
 PAGE_NUMBER = re.compile(r"^(trang|page|tr\.)\s*\d+(\s*(/|of|trên)\s*\d+)?$", re.I)
@@ -63,6 +70,17 @@ DATED_ITEM = re.compile(r"[(\[]?\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}[)\]]?\s*$")
 # A photo's caption or credit set apart by its class (not a <figcaption>).
 CAPTION_CLASS = re.compile(r"caption|credit|bildunterschrift|legende|(image|img|photo|bild)[-_]?(text|desc|source)",
                            re.I)
+# Layout tables: a cell's siblings are other cells (a sidebar), not sections.
+TABLE_PARTS = frozenset("table tbody thead tr td th".split())
+# Siblings that are never a section of the body: a <header> or <footer> not
+# taken for chrome (an <article>'s own: meta line, author's bio), a form.
+NOT_SECTION_TAGS = frozenset("header footer aside nav form".split())
+# An author's bio box after the post: running text, but not the article's.
+AUTHOR_BOX = re.compile(r"author[-_]?(bio|box|description|about|profile|info)|about[-_]?(the[-_]?)?author|"
+                        r"(post|entry)[-_]author|bio[-_]?box", re.I)
+# A box set inside the article, not part of it: a call to action, an aside, a
+# promotion. Skipped between two sections, and left out.
+INSET_BOX = re.compile(r"(^|[\s_-])(cta|aside|promo|teaser|newsletter)($|[\s_-])", re.I)
 LEAD_CLASS = re.compile(r"sapo|lead|summary|tom-?tat|intro|chapeau|excerpt|abstract|description", re.I)
 
 
@@ -148,6 +166,31 @@ def _inline_related(doc: PageDoc, marker: Block, inside: set) -> bool:
     return False
 
 
+def _body_resumes(doc: PageDoc, marker: Block, inside: set) -> bool:
+    """A share bar, a newsletter box or a "Related" teaser set inside the
+    body: after a few short or linked lines, the article's running text goes
+    on, two link-free paragraphs in a row. A teaser list never reads so (its
+    summaries alternate with headline links), and comments are never resumed."""
+    if COMMENTS_MARKER.match(marker.text):
+        return False
+    lo = bisect_right(doc.block_pos, marker.pos)
+    prose, skipped = 0, 0
+    for block in doc.blocks[lo:]:
+        if block.el not in inside:
+            continue
+        if len(block.text) >= SENTENCE_MIN_CHARS and block.link_chars == 0 and not is_stop(block):
+            prose += 1
+            if prose == RESUME_PARAGRAPHS:
+                return True
+            continue
+        if prose or is_stop(block):
+            return False
+        skipped += 1
+        if skipped > RESUME_MAX_SKIPPED:
+            return False
+    return False
+
+
 def _drop_running_lines(blocks: list[Block]) -> list[Block]:
     """A short line printed again and again (a print layout's running header)
     is not body text."""
@@ -169,7 +212,7 @@ def body_blocks(doc: PageDoc, container, start: float) -> list[Block]:
         if doc.is_chrome(block.el, stop=container):
             continue
         if is_stop(block):
-            if kept and not _inline_related(doc, block, inside):
+            if kept and not (_inline_related(doc, block, inside) or _body_resumes(doc, block, inside)):
                 break
             continue
         if (ATTACH_LABEL.match(block.text) and len(block.text) < ATTACH_LABEL_MAX_CHARS
@@ -188,6 +231,11 @@ def body_blocks(doc: PageDoc, container, start: float) -> list[Block]:
     # unless the captions are all the text there is (a photo story).
     prose = [b for b in kept if b.el.tag != "figcaption"]
     return _drop_running_lines(prose or kept)
+
+
+def is_photo_caption(block: Block) -> bool:
+    """A <figcaption>, or a line classed as a caption or credit: its photo's."""
+    return block.el.tag == "figcaption" or classed(block.el, CAPTION_CLASS, CAPTION_CLASS_DEPTH)
 
 
 def without_captions(blocks: list[Block]) -> list[Block]:
@@ -222,13 +270,120 @@ def widen_container(doc: PageDoc, container, start: float, levels: int = WIDEN_L
     return best
 
 
+def _section_blocks(doc: PageDoc, el, start: float) -> list[Block]:
+    """The text blocks inside `el` that start after `start`."""
+    lo = bisect_right(doc.block_pos, max(start, doc.order[el] - 0.5))
+    hi = bisect_left(doc.block_pos, doc.last_order(el) + 0.5)
+    return list(doc.blocks[lo:hi])
+
+
+def _headline_link(block: Block) -> bool:
+    """A line that is a headline-length link and little else: a teaser's."""
+    return block.link_chars >= HEADLINE_MIN_CHARS and block.link_chars >= LINK_LIST_SHARE * len(block.text)
+
+
+def section_kind(doc: PageDoc, el, start: float) -> str:
+    """How a sibling of the body container reads: "text" (more of the
+    article: running text with few links), "minor" (a subheading, a caption,
+    a short run of links), "empty" (no text after `start`: a photo, an ad
+    slot, a spacer), "inset" (a call to action or an aside set between
+    sections), or "other" (a related list, comments, an author's bio, a
+    "Tin khác" box: the article has ended)."""
+    if not isinstance(el.tag, str):
+        return "empty"
+    blocks = _section_blocks(doc, el, start)
+    if doc.is_chrome(el):
+        # An ad slot between two sections is bridged; comments or a related
+        # box with text end the article.
+        return "other" if blocks else "empty"
+    # (The caller has checked that no ancestor of `el` is chrome, so the
+    # cached, unbounded test is the bounded one.)
+    blocks = [b for b in blocks if not doc.is_chrome(b.el)]
+    if not blocks:
+        return "empty"
+    if classed(el, INSET_BOX, 1):
+        return "inset"
+    if (el.tag in NOT_SECTION_TAGS or classed(el, AUTHOR_BOX, 1)
+            or any(is_stop(b) for b in blocks)):
+        return "other"  # an <article>'s <footer>, an author's bio, a form
+    chars = sum(len(b.text) for b in blocks)
+    links = sum(b.link_chars for b in blocks)
+    if links > SECTION_MAX_LINK_SHARE * chars:
+        # A long run of links is a related list; a short one (an embedded
+        # post, a product box) may sit between two sections.
+        return "other" if chars >= SECTION_MIN_CHARS else "minor"
+    prose = any(len(b.text) >= SENTENCE_MIN_CHARS and b.link_chars <= SECTION_MAX_LINK_SHARE * len(b.text)
+                for b in blocks)
+    # A subheading, a caption, a sign-up box's two lines: part of the body
+    # only between two sections.
+    if not (prose and chars >= SECTION_MIN_CHARS):
+        return "minor"
+    # Running text under a headline link is a teaser for another page.
+    return "other" if any(_headline_link(b) for b in blocks) else "text"
+
+
+def _merge_run(doc: PageDoc, siblings: list, start: float) -> tuple[list, bool]:
+    """The siblings, in reading order away from the body, that continue it:
+    text sections, and the empty or minor ones between two of them. True as
+    second value when an "other" sibling ended the run (the article ended)."""
+    taken, pending = [], []
+    for sib in siblings:
+        kind = section_kind(doc, sib, start)
+        if kind == "text":
+            taken += pending + [sib]
+            pending = []
+        elif kind == "other":
+            return taken, True
+        elif kind != "inset":
+            pending.append(sib)  # (an inset box is crossed, and left out)
+    return taken, False
+
+
+def merge_sections(doc: PageDoc, container, start: float, levels: int = SECTION_LEVELS):
+    """An article split over sibling elements (one <div> per section, a photo
+    or an ad slot between them): the container grows to the ancestor holding
+    every section, and what is not the article among that ancestor's children
+    (a share bar, a sidebar, an inset box) is excluded. It never grows past
+    the article's end: a stop line in the body, or an "other" sibling.
+
+    Returns (container, elements to exclude)."""
+    excluded: set = set()
+    if any(is_stop(b) for b in _section_blocks(doc, container, start)):
+        return container, frozenset()
+    node, best = container, container
+    ended = False
+    for _ in range(levels):
+        parent = node.getparent()
+        if (parent is None or parent.tag in ("body", "html") or parent.tag in TABLE_PARTS
+                or node.tag in TABLE_PARTS or doc.is_chrome(parent)):
+            break
+        children = [c for c in parent if isinstance(c.tag, str)]
+        i = children.index(node)
+        before, _ = _merge_run(doc, list(reversed(children[:i])), start)
+        after, ended_here = ([], True) if ended else _merge_run(doc, children[i + 1:], start)
+        ended = ended or ended_here
+        if before or after:
+            keep = {node, *before, *after}
+            excluded |= {c for c in children if c not in keep}
+            best = parent
+        elif ended:
+            break
+        else:
+            excluded |= {c for c in children if c is not node}
+        node = parent
+    if best is container:
+        return container, frozenset()
+    inside = set(best.iter())
+    return best, frozenset(e for e in excluded if e in inside)
+
+
 def pre_date_lead(doc: PageDoc, title_pos: float, date_pos: float) -> list[Block]:
     """A lead printed between the title and a dateline below it (title, lead,
     then date and byline): sentence-length, link-free blocks outside chrome."""
     return [b for b in doc.blocks
             if title_pos < b.pos < date_pos and not doc.is_chrome(b.el)
             and len(b.text) >= SENTENCE_MIN_CHARS and b.link_chars == 0
-            and not dateline_like(b.text) and not is_byline_text(b.text)]
+            and not dateline_like(b.text) and not is_byline_text(b.text) and not is_photo_caption(b)]
 
 
 def lead_blocks(doc: PageDoc, container, start: float) -> list[Block]:
@@ -241,7 +396,8 @@ def lead_blocks(doc: PageDoc, container, start: float) -> list[Block]:
             continue
         is_classed = classed(block.el, LEAD_CLASS)
         sentence = len(block.text) >= SENTENCE_MIN_CHARS and block.link_chars == 0
-        if (is_classed or sentence) and not dateline_like(block.text) and not is_byline_text(block.text):
+        if ((is_classed or sentence) and not dateline_like(block.text) and not is_byline_text(block.text)
+                and not is_photo_caption(block)):
             lead.append(block)
     return lead
 

@@ -52,7 +52,10 @@ ARTICLE_PART_RE = re.compile(
     # Layout classes that say what a wrapper has beside it ("has-post-thumbnail",
     # "with-navigation", Drupal's "one-sidebar"), and page builders' wrappers
     # (every Elementor block is an "elementor-widget").
-    r"(^|\s)(has|with|no)-|(one|two|no)-sidebars?|(^|\s)elementor-(widget|element)", re.I)
+    r"(^|\s)(has|with|no)-|(one|two|no)-sidebars?|(^|\s)elementor-(widget|element)|"
+    # The post's own text wrapper, whatever a plugin adds to its classes
+    # (a share plugin's "share" beside WordPress's "entry").
+    r"(^|\s)(entry|(entry|post|article|story)[-_](content|body|text))(\s|$)", re.I)
 # lxml refuses str input that carries an XML encoding declaration.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 EMPTY_PAGE = "<html><body></body></html>"
@@ -106,6 +109,9 @@ class PageDoc:
     meta: dict[str, str] = field(default_factory=dict)
     canonical: str | None = None
     protected: frozenset = frozenset()  # the headline's wrappers: never chrome
+    # Siblings left out when an article's sections were merged (a share bar,
+    # a related box between the body and the next section): always chrome.
+    excluded: frozenset = frozenset()
     _chrome: dict = field(default_factory=dict, init=False, repr=False)
 
     def protecting(self, el) -> PageDoc:
@@ -113,6 +119,11 @@ class PageDoc:
         headline was found inside something classed like chrome (a blog's
         "widget Blog" wrapper), so that wrapper holds the article."""
         return replace(self, protected=self.protected | {el, *el.iterancestors()})
+
+    def excluding(self, elements) -> PageDoc:
+        """This page with `elements` (and everything inside them) taken for
+        chrome: the parts of a merged body container that are not the article's."""
+        return replace(self, excluded=self.excluded | frozenset(elements))
 
     def _between(self, first: float, second: float) -> tuple[int, int]:
         lo = bisect_right(self.block_pos, first)
@@ -148,6 +159,9 @@ class PageDoc:
             chain.append(node)
             tag = node.tag if isinstance(node.tag, str) else ""
             if tag in ("body", "html"):
+                break
+            if node in self.excluded:
+                result = True
                 break
             if node in self.protected:
                 node = node.getparent()
@@ -308,6 +322,21 @@ def _blocks(root, order) -> tuple[Block, ...]:
     return tuple(runs.blocks)
 
 
+def _unwrap_swallowing_noscript(root) -> None:
+    """`<noscript><div></noscript>`: the parser keeps the unclosed <div> open
+    and puts the rest of the page inside the <noscript>, which a browser
+    running scripts never does. A <noscript> holding most of the page's text
+    is unwrapped, so its contents stay, instead of being dropped with it."""
+    noscripts = list(root.iter("noscript"))
+    if not noscripts:
+        return
+    body = root.find("body")
+    total = len((body if body is not None else root).text_content())
+    for el in noscripts:
+        if el.getparent() is not None and len(el.text_content()) >= WRAPPER_SHARE * total:
+            el.drop_tag()
+
+
 def parse(html: str | bytes, url: str) -> PageDoc:
     """The page, parsed and indexed. Bytes are decoded as every other reader
     of the archive decodes them (`scraper.encoding.decode`)."""
@@ -331,6 +360,7 @@ def parse(html: str | bytes, url: str) -> PageDoc:
         canonical = urljoin(base_url, canonical) if canonical else None
     except ValueError:
         canonical = None
+    _unwrap_swallowing_noscript(root)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     order = {el: i for i, el in enumerate(root.iter())}

@@ -15,6 +15,7 @@ from ..items import Article
 from .anchors import Anchors, find_anchors
 from .author import meta_byline, split_byline, structured_author
 from .body import (body_blocks, body_html, continue_table, end_pos, find_body_container, lead_blocks,
+                   merge_sections,
                    pre_date_lead, stop_pos, widen_container, without_captions)
 from .bylines import parse_byline
 from .datelines import dateline_candidates
@@ -145,10 +146,15 @@ def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False,
         # (a ticker, a teaser) is not the body.
         start = anchors.title_pos
     container = widen_container(doc, continue_table(doc, container), start)
+    # The lead is what precedes the body's first section, whatever merging adds.
     lead = lead_blocks(doc, container, start)
     if not from_top and date_pos is not None and anchors.title_pos is not None and anchors.title_pos < date_pos:
         lead = pre_date_lead(doc, anchors.title_pos, date_pos) + lead
-    blocks = lead + body_blocks(doc, container, start)
+    container, left_out = merge_sections(doc, container, start)
+    if left_out:
+        doc = doc.excluding(left_out)
+    in_lead = {b.pos for b in lead}
+    blocks = lead + [b for b in body_blocks(doc, container, start) if b.pos not in in_lead]
     # Drop the title/dateline if they sit inside the container after `start`.
     # (A short info box whose lines include the dateline goes with it.)
     blocks = [b for b in blocks if b.text != anchors.title and b.text != anchors.dateline

@@ -31,6 +31,7 @@ SITE_SUFFIX = re.compile(r"\s*[-|–—:]\s*(liên đoàn lao động|ldld|congd
 SITE_NAME = re.compile(r"(liên đoàn lao động|công đoàn|ldld|lđlđ)( tỉnh)?( bắc kạn)?|congdoanbackan(\.org\.vn)?|"
                        r"cong doan bac kan|trang chủ", re.I)
 TITLE_SEPARATORS = re.compile(r"\s*(?:\|+|::+\.?|\.::+|»|«|•|\s[-–—]\s)\s*")
+DASHES = re.compile("[\u2010-\u2015\u2212]")
 TITLE_CLASS = re.compile(r"title|tieu-?de|headline|heading", re.I)
 ARTICLE_TYPES = ("NewsArticle", "Article", "BlogPosting")
 
@@ -92,14 +93,20 @@ def same_folded(fa: str, fb: str) -> bool:
     return long_.startswith(short) and len(short) >= TITLE_PREFIX_SHARE * len(long_)
 
 
+def _title_key(text: str) -> str:
+    """Folded, with every dash as "-": a heading printed "A - B" is the
+    structured title "A – B"."""
+    return DASHES.sub("-", fold(text))
+
+
 def find_headline(doc: PageDoc) -> Headline:
     """The block that matches the structured title, else a site selector's."""
     meta_title = structured_title(doc)
     headings = [b for b in doc.blocks if heading_like(b) and not doc.is_chrome(b.el)]
     if meta_title:
-        candidates = [(fold(b.text), b) for b in
+        candidates = [(_title_key(b.text), b) for b in
                       headings + [b for b in doc.blocks if len(b.text) <= TITLE_MAX]]
-        variants = [fold(w) for w in title_variants(meta_title)]
+        variants = [_title_key(w) for w in title_variants(meta_title)]
         for fw in variants:  # most specific first
             block = next((b for fb, b in candidates if same_folded(fb, fw)
                           and not doc.is_chrome(b.el)), None)

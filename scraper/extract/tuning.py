@@ -73,6 +73,11 @@ LINK_LINE_MAX_CHARS = 200
 STOP_HEADING_MAX = 60
 # A stop line longer than this that is mostly links is an inline "Xem thêm" line, skipped, not an end; set while fixing holdout2 (d927fb6).
 STOP_LINK_LINE_MIN_CHARS = 25
+# A stop line inside the body is skipped when this many link-free paragraphs in a row follow it ...;
+# set on trafilatura's evaluation pages (bench/bench_real.py: "Partager", "Share on Pinterest", "Mehr zum Thema" mid-article).
+RESUME_PARAGRAPHS = 2
+# ... after at most this many short or linked lines (a share bar's buttons, a teaser; same pages).
+RESUME_MAX_SKIPPED = 6
 # A "File đính kèm:" label is at most this long; set while fixing holdout3 (acd46f9).
 ATTACH_LABEL_MAX_CHARS = 40
 # How many ancestors an attachment-box class is looked for on; set while fixing holdout3 (acd46f9).
@@ -89,6 +94,13 @@ WIDEN_MAX_PARAGRAPHS = 2
 WIDEN_MAX_LINK_SHARE = 0.2
 # ... and at least this many characters per added block on average (same commit).
 WIDEN_MIN_MEAN_CHARS = 40
+# An article split over sibling elements is merged this many levels up from its container; set on
+# trafilatura's evaluation pages (bench/bench_real.py: sections one, two and three wrappers apart).
+SECTION_LEVELS = 3
+# ... over siblings whose text has at most this link share, with a paragraph of running text (same pages).
+SECTION_MAX_LINK_SHARE = 0.2
+# ... and at least this much text (a sign-up box's two lines are not a section; same pages).
+SECTION_MIN_CHARS = 200
 
 # ---------------------------------------------------------------- bylines
 
