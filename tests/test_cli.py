@@ -174,7 +174,8 @@ def test_known_settings_are_scrapys_and_ours():
     known = known_settings()
     assert known["ARCHIVER_MAX_FAILURES"] == 50  # ours
     assert known["DOWNLOAD_DELAY"] == 1.0  # ours wins over Scrapy's 0
-    assert known["CONCURRENT_ITEMS"] == 100 and known["DOWNLOAD_MAXSIZE"] == 6 * 1024 * 1024
+    assert known["CONCURRENT_ITEMS"] == 4  # ours, over Scrapy's 100
+    assert known["DNS_TIMEOUT"] == 60 and known["DOWNLOAD_MAXSIZE"] == 6 * 1024 * 1024
     assert isinstance(known["TEMPLATES_DIR"], (str, type(None)))
     from scrapy.settings import default_settings
 
