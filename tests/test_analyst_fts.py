@@ -40,11 +40,17 @@ ARTICLES = [
 ]
 
 
-@pytest.fixture
-def archive(tmp_path):
-    archive = Archive(tmp_path / "archive.db")
+def saved(path) -> Archive:
+    """An archive at ``path`` holding ARTICLES, open."""
+    archive = Archive(path)
     for item in ARTICLES:
         archive.save_article(item)
+    return archive
+
+
+@pytest.fixture
+def archive(tmp_path):
+    archive = saved(tmp_path / "archive.db")
     yield archive
     archive.close()
 
@@ -292,10 +298,7 @@ def test_plain_sqlite_clients_can_search(archive):
 
 def test_out_of_band_writes_are_repaired_by_a_sync(tmp_path):
     path = tmp_path / "archive.db"
-    archive = Archive(path)
-    for item in ARTICLES:
-        archive.save_article(item)
-    archive.close()
+    saved(path).close()
     # Behind the archive's back: a row replaced (new rowid, new text), one
     # deleted, one inserted, as a script with sqlite-utils might do.
     conn = sqlite3.connect(path)
@@ -333,10 +336,7 @@ def test_an_entry_whose_text_is_gone_everywhere_is_repaired_by_a_rebuild(tmp_pat
     # the index cannot be told which words to take out of the old entry, so
     # the sync makes the whole index again rather than leave them.
     path = tmp_path / "archive.db"
-    archive = Archive(path)
-    for item in ARTICLES:
-        archive.save_article(item)
-    archive.close()
+    saved(path).close()
     conn = sqlite3.connect(path)
     with conn:
         conn.execute("update articles set body_text = 'Tiêm phòng cúm mùa.', content_hash = 'x' "
@@ -356,9 +356,7 @@ def test_an_entry_whose_text_is_gone_everywhere_is_repaired_by_a_rebuild(tmp_pat
 
 def test_vacuum_renumbering_is_repaired(tmp_path):
     path = tmp_path / "archive.db"
-    archive = Archive(path)
-    for item in ARTICLES:
-        archive.save_article(item)
+    archive = saved(path)
     # Make holes so that VACUUM has rowids to close up.
     archive.db.execute("delete from articles where url like '%cong-doan%'")
     archive.db.conn.commit()
