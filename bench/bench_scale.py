@@ -218,13 +218,14 @@ def run_size(n: int, args, tmp: Path, report: dict, full: bool) -> None:
                                          str(args.concurrency), str(result)])
                 out = result.read_text().split() if result.exists() else []
                 report[name] = (int(out[0]), float(out[1])) if out else (0, seconds)
+            # In a folder of its own: its WARC files are not the full crawl's.
+            text_db = work / "text-only" / "archive.db"
+            text_db.parent.mkdir()
             before = server.requests()
-            seconds, _, code = measure(crawl_cmd(server.url, work / "text-only.db", args.concurrency,
-                                                 "--no-media"))
+            seconds, _, code = measure(crawl_cmd(server.url, text_db, args.concurrency, "--no-media"))
             report["text_only"] = {
                 "seconds": seconds, "exit": code, "requests": server.requests() - before,
-                "archived": count(work / "text-only.db",
-                                  "select count(*) from articles where kind = 'article'")}
+                "archived": count(text_db, "select count(*) from articles where kind = 'article'")}
         before = server.requests()
         seconds, peak, code = measure(crawl_cmd(server.url, db, args.concurrency))
         archived = count(db, "select count(*) from articles where kind = 'article'")
