@@ -430,3 +430,26 @@ def test_a_teaser_beside_the_sections_is_not_merged():
               f'năm 2024</a></p><p>{P3} {P3}</p></div></div>')
     body = article(sections("", after=teaser)).body_text
     assert body.endswith(f"{P4} {P4}") and P3 not in body.split(P4)[-1]
+
+
+@pytest.mark.parametrize("names, expected", [
+    ("site-header", True), ("menu-item", True), ("sub_menu_container", True),
+    ("content-related-stories", True), ("c-site-header__logo", True), ("rt_slide", True),
+    ("widget Blog Blog1", True), ("kb-comments-add", True),
+    # a word that also names a part of an article counts only at a token's edge
+    ("kb-tip-print-step", False), ("entry-content-column entry-thumbnail-content-column", False),
+    ("kb-module-teaser-swiper-slide-content", False),
+    # a BEM modifier says how a block looks, not what it is
+    ("TestReport__Section TestReport__Section--Ads", False),
+])
+def test_chrome_class_words_are_whole_parts_of_a_token(names, expected):
+    from scraper.extract.page import chrome_classed
+    assert chrome_classed(names) is expected
+
+
+def test_steps_in_wrappers_named_for_printing_are_the_body():
+    # A recipe tip's steps, each in a "kb-tip-print-step" wrapper: "print" in
+    # the middle of the name says the step is printed, not that it is a print button.
+    steps = "".join(f'<div class="kb-tip-print-step"><p>{p}</p></div>' for p in (P1, P2, P3, P4))
+    inner = BASIC.replace(f'<div class="noidung"><p>{P1}</p><p>{P2}</p>', f'<div class="noidung">{steps}')
+    assert article(inner).body_text.startswith(f"{P1}\n\n{P2}\n\n{P3}\n\n{P4}")

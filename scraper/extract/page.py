@@ -11,6 +11,7 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from urllib.parse import urljoin
 
 import lxml.html
@@ -30,16 +31,28 @@ DROP_TAGS = ("script", "style", "noscript", "template", "svg", "button", "select
              "textarea", "input", "object", "embed", "map", "link", "meta")
 # Containers that are site furniture, never the article (matched on tag, id, class).
 CHROME_TAGS = frozenset("header nav footer aside marquee amp-carousel amp-sidebar".split())
-CHROME_RE = re.compile(
-    r"(^|[\s_\-])(menu|nav|navbar|navigation|header|footer|sidebar|side-bar|banner|"
-    r"slide|slider|slideshow|carousel|marquee|breadcrumbs?|share|sharing|social|"
+# Words that name site furniture, matched on the parts of a class or id token
+# (split at "-" and "_"). Most count wherever they stand ("sub_menu_container",
+# "content-related-stories", "jetpack-likes-widget-wrapper").
+CHROME_WORDS = (
+    r"menu|nav|navbar|navigation|footer|sidebar|side-bar|"
+    r"carousel|marquee|breadcrumbs?|share|sharing|social|"
     r"related|jp-relatedposts|relatedposts|related-?posts|related-?news|related-?articles|other|others|tin-?khac|tinkhac|lien-?quan|comment|comments|binh-?luan|"
     r"widget|advert|ads|quang-?cao|logo|copyright|top-?news|most-?view|xem-?nhieu|"
-    r"tin-?moi|tinmoi|box-?right|right-?col|col-?right|sidebar-?right|tags?|keywords?|print|toolbar|pagination|paging|phan-?trang|"
-    r"search|tim-?kiem|login|thumb|thumbnails?|list-?news|news-?list|hotline|"
-    r"weblink|lien-?ket|counter|thong-?ke|truy-?cap|calendar|poll|signature|chu-?ky)($|[\s_\-])",
-    re.I,
-)
+    r"tin-?moi|tinmoi|box-?right|right-?col|col-?right|sidebar-?right|tags?|keywords?|toolbar|pagination|paging|phan-?trang|"
+    r"search|tim-?kiem|login|list-?news|news-?list|hotline|"
+    r"weblink|lien-?ket|counter|thong-?ke|truy-?cap|calendar|poll|signature|chu-?ky")
+# These also name parts of an article (its header, photo, slides, print
+# version), so they count only as a token's first or last part ("site-header",
+# "slide-item", "rt_slide"), never in the middle, where they describe something
+# else ("entry-thumbnail-content-column", "kb-tip-print-step").
+CHROME_EDGE_WORDS = r"header|banner|slide|slider|slideshow|print|thumb|thumbnails?"
+CHROME_PART_RE = re.compile(rf"(^|[_\-])({CHROME_WORDS})($|[_\-])", re.I)
+CHROME_EDGE_RE = re.compile(rf"^({CHROME_EDGE_WORDS})($|[_\-])|(^|[_\-])({CHROME_EDGE_WORDS})$", re.I)
+# A BEM modifier ("section--ads") says how a block looks, not what it is; a
+# prefix of one or two characters ("kb-", "c-", "js-") is a namespace.
+BEM_MODIFIER_RE = re.compile(r"--.*$")
+NAMESPACE_RE = re.compile(r"^[a-z0-9]{1,2}[_\-](?=[a-z])", re.I)
 
 
 # Header/footer classes that belong to the article, not the site.
@@ -63,6 +76,19 @@ EMPTY_PAGE = "<html><body></body></html>"
 
 def _inside_article(el) -> bool:
     return any(a.tag in ("article", "main") for a in el.iterancestors())
+
+
+@lru_cache(maxsize=4096)
+def chrome_classed(names: str) -> bool:
+    """A class or id token in `names` names site furniture: it has a chrome
+    word as one of its parts, or an edge word as its first or last part, once
+    a BEM modifier and a short namespace are dropped ("c-site-header__logo",
+    "kb-slide"; not "section--ads" nor "kb-tip-print-step")."""
+    for token in names.split():
+        token = NAMESPACE_RE.sub("", BEM_MODIFIER_RE.sub("", token))
+        if CHROME_PART_RE.search(token) or CHROME_EDGE_RE.search(token):
+            return True
+    return False
 
 
 def classed(el, pattern, depth: int | None = CLASS_HINT_DEPTH, stop=None) -> bool:
@@ -176,7 +202,7 @@ class PageDoc:
                     break
             elif tag in ("article", "main"):
                 pass  # an <article>'s classes describe the post (WordPress's "tag-<slug>"), not chrome
-            elif (CHROME_RE.search(names) and not ARTICLE_PART_RE.search(names)
+            elif (chrome_classed(names) and not ARTICLE_PART_RE.search(names)
                   and self.sizes.get(node, 0) < WRAPPER_SHARE * self.total):
                 # A class name is a hint, not proof: an element holding most of
                 # the page's text is a wrapper ("col-left", "main-box") whatever
