@@ -19,7 +19,9 @@ from lxml import etree
 
 from ..encoding import decode
 from .text import clean
-from .tuning import CLASS_HINT_DEPTH, PARAGRAPH_BREAKS, WRAPPER_SHARE
+from .tuning import (CLASS_HINT_DEPTH, MOSTLY_LINKS, PARAGRAPH_BREAKS, WRAPPER_RUNNING_MIN_CHARS,
+                     WRAPPER_RUNNING_SHARE, SENTENCE_MIN_CHARS,
+                     WRAPPER_SHARE)
 
 BLOCK_TAGS = frozenset(
     "p div li h1 h2 h3 h4 h5 h6 td th blockquote pre figcaption dd dt section "
@@ -79,16 +81,20 @@ def _inside_article(el) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def chrome_classed(names: str) -> bool:
-    """A class or id token in `names` names site furniture: it has a chrome
-    word as one of its parts, or an edge word as its first or last part, once
-    a BEM modifier and a short namespace are dropped ("c-site-header__logo",
-    "kb-slide"; not "section--ads" nor "kb-tip-print-step")."""
+def chrome_classed(names: str) -> int:
+    """How surely the class and id tokens in `names` name site furniture:
+    2 when a token has a chrome word as one of its parts, 1 when a token has
+    only an edge word as its first or last part, 0 otherwise. A BEM modifier
+    and a short namespace are dropped first ("c-site-header__logo" is 1,
+    "menu-item" 2; "section--ads" and "kb-tip-print-step" are 0)."""
+    found = 0
     for token in names.split():
         token = NAMESPACE_RE.sub("", BEM_MODIFIER_RE.sub("", token))
-        if CHROME_PART_RE.search(token) or CHROME_EDGE_RE.search(token):
-            return True
-    return False
+        if CHROME_PART_RE.search(token):
+            return 2
+        if CHROME_EDGE_RE.search(token):
+            found = 1
+    return found
 
 
 def classed(el, pattern, depth: int | None = CLASS_HINT_DEPTH, stop=None) -> bool:
@@ -129,6 +135,7 @@ class PageDoc:
     # between two positions" is two bisections instead of a scan per question.
     block_pos: tuple[float, ...]
     plain_prefix: tuple[int, ...]  # link-free characters of blocks[:i]
+    running_prefix: tuple[int, ...]  # characters of running text (see `is_running`) in blocks[:i]
     sizes: dict  # element -> characters of text inside
     total: int  # characters of text in <body>, at least 1
     jsonld: list[dict] = field(default_factory=list)
@@ -164,6 +171,16 @@ class PageDoc:
         """Characters of link-free text in the blocks strictly between two positions."""
         lo, hi = self._between(first, second)
         return self.plain_prefix[hi] - self.plain_prefix[lo]
+
+    def holds_running_text(self, el) -> bool:
+        """`el` holds most of the page's running text: the article, whatever
+        its wrapper is called ("rt_slide" around a slideshow's paragraphs)."""
+        total = self.running_prefix[-1]
+        if total < WRAPPER_RUNNING_MIN_CHARS:
+            return False
+        # Blocks inside `el` start after its own start and before its tail.
+        lo, hi = self._between(self.order[el], self.last_order(el) + 0.4)
+        return self.running_prefix[hi] - self.running_prefix[lo] >= WRAPPER_RUNNING_SHARE * total
 
     def last_order(self, el) -> int:
         """Document order of the last element inside `el` (pre-order: the last one iterated)."""
@@ -202,8 +219,9 @@ class PageDoc:
                     break
             elif tag in ("article", "main"):
                 pass  # an <article>'s classes describe the post (WordPress's "tag-<slug>"), not chrome
-            elif (chrome_classed(names) and not ARTICLE_PART_RE.search(names)
-                  and self.sizes.get(node, 0) < WRAPPER_SHARE * self.total):
+            elif ((surety := chrome_classed(names)) and not ARTICLE_PART_RE.search(names)
+                  and self.sizes.get(node, 0) < WRAPPER_SHARE * self.total
+                  and not (surety == 1 and self.holds_running_text(node))):
                 # A class name is a hint, not proof: an element holding most of
                 # the page's text is a wrapper ("col-left", "main-box") whatever
                 # it is called.
@@ -224,6 +242,12 @@ class PageDoc:
             return urljoin(self.base_url, href)
         except ValueError:
             return None
+
+
+def is_running(block: Block) -> bool:
+    """A block of running text: a sentence's length of text, mostly not links."""
+    return (len(block.text) - block.link_chars >= SENTENCE_MIN_CHARS
+            and block.link_chars < MOSTLY_LINKS * len(block.text))
 
 
 def _sizes(root) -> dict:
@@ -391,14 +415,16 @@ def parse(html: str | bytes, url: str) -> PageDoc:
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     order = {el: i for i, el in enumerate(root.iter())}
     blocks = _blocks(root, order)
-    plain_prefix = [0]
+    plain_prefix, running_prefix = [0], [0]
     for b in blocks:
         plain_prefix.append(plain_prefix[-1] + len(b.text) - b.link_chars)
+        running_prefix.append(running_prefix[-1] + (len(b.text) if is_running(b) else 0))
     sizes = _sizes(root)
     body = root.find("body")
     return PageDoc(
         url=url, base_url=base_url, root=root, order=order, blocks=blocks,
         block_pos=tuple(b.pos for b in blocks), plain_prefix=tuple(plain_prefix),
+        running_prefix=tuple(running_prefix),
         sizes=sizes, total=max(1, sizes.get(body if body is not None else root, 1)),
         jsonld=jsonld, meta=meta, canonical=canonical,
     )
