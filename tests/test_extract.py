@@ -464,3 +464,18 @@ def test_a_wrapper_holding_most_running_text_is_no_chrome_whatever_its_edge_word
                           f'<div class="noidung header-content-align-left">{paragraphs}')
     art = article(f'{inner}<div class="site-footer">{lines}</div>')
     assert art.body_text.startswith(f"{P1}\n\n{P2}\n\n{P3}\n\n{P4}")
+
+
+def test_a_post_kept_in_a_script_template_is_read():
+    # Blogger's dynamic views: the post's finished HTML waits in a template
+    # that a script copies into the page.
+    post = "".join(f"<p>{p}</p>" for p in (P1, P2, P3, P4))
+    inner = BASIC.replace(f'<div class="noidung"><p>{P1}</p><p>{P2}</p>',
+                          f"<div class=\"noidung\"><script type='text/template'>{post}</script>")
+    assert article(inner).body_text.startswith(f"{P1}\n\n{P2}\n\n{P3}\n\n{P4}")
+
+
+def test_a_cookie_box_template_beside_the_article_stays_out():
+    box = ('<script type="text/template"><div class="cookie"><p>' + P3 * 5 + "</p></div></script>")
+    inner = BASIC.replace(f"<p>{P2}</p>", f"<p>{P2}</p><p>{P4}</p><p>{P1}</p><p>{P2}</p><p>{P4}</p>")
+    assert P3 not in article(inner + box).body_text

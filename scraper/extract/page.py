@@ -20,7 +20,7 @@ from lxml import etree
 from ..encoding import decode
 from .text import clean
 from .tuning import (CLASS_HINT_DEPTH, MOSTLY_LINKS, PARAGRAPH_BREAKS, WRAPPER_RUNNING_MIN_CHARS,
-                     WRAPPER_RUNNING_SHARE, SENTENCE_MIN_CHARS,
+                     WRAPPER_RUNNING_SHARE, SENTENCE_MIN_CHARS, TEMPLATE_MIN_CHARS,
                      WRAPPER_SHARE)
 
 BLOCK_TAGS = frozenset(
@@ -71,6 +71,9 @@ ARTICLE_PART_RE = re.compile(
     # The post's own text wrapper, whatever a plugin adds to its classes
     # (a share plugin's "share" beside WordPress's "entry").
     r"(^|\s)(entry|(entry|post|article|story)[-_](content|body|text))(\s|$)", re.I)
+# Client-side templates: the finished markup of a post, or a skeleton with placeholders.
+TEMPLATE_TYPES = frozenset(("text/template", "text/x-template"))
+TEMPLATE_PLACEHOLDER_RE = re.compile(r"\{\{|\{%|<%|\$\{")
 # lxml refuses str input that carries an XML encoding declaration.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 EMPTY_PAGE = "<html><body></body></html>"
@@ -387,6 +390,45 @@ def _unwrap_swallowing_noscript(root) -> None:
             el.drop_tag()
 
 
+def _unwrap_rendered_templates(root) -> list:
+    """Blogger's dynamic views keep each post's HTML in a
+    `<script type="text/template">` that a script copies into the page. A
+    template holding running text and no placeholders ("{{", "<%") may be
+    that finished markup: it takes the script's place, and the elements put
+    there are returned (`_drop_minor_templates` decides whether they stay)."""
+    unwrapped = []
+    for script in [s for s in root.iter("script") if (s.get("type") or "").strip().lower() in TEMPLATE_TYPES]:
+        source = script.text or ""
+        if TEMPLATE_PLACEHOLDER_RE.search(source) or script.getparent() is None:
+            continue
+        try:
+            markup = lxml.html.fragment_fromstring(source, create_parent="div")
+        except etree.ParserError:
+            continue
+        if len(markup.text_content().strip()) >= TEMPLATE_MIN_CHARS:
+            markup.tail = script.tail
+            script.getparent().replace(script, markup)
+            unwrapped.append(markup)
+    return unwrapped
+
+
+def _drop_minor_templates(root, unwrapped: list) -> None:
+    """Templates stay only when they hold more text than the rest of the page
+    (a post drawn by scripts); beside a page of its own text a template is a
+    dialog's markup (a cookie box), never shown as it stands."""
+    if not unwrapped:
+        return
+    def letters(el) -> int:  # markup's indentation is no text
+        return sum(map(len, el.text_content().split()))
+
+    body = root.find("body")
+    total = letters(body if body is not None else root)
+    inside = sum(map(letters, unwrapped))
+    if inside < total - inside:
+        for el in unwrapped:
+            el.drop_tree()
+
+
 def parse(html: str | bytes, url: str) -> PageDoc:
     """The page, parsed and indexed. Bytes are decoded as every other reader
     of the archive decodes them (`scraper.encoding.decode`)."""
@@ -411,8 +453,10 @@ def parse(html: str | bytes, url: str) -> PageDoc:
     except ValueError:
         canonical = None
     _unwrap_swallowing_noscript(root)
+    templates = _unwrap_rendered_templates(root)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    _drop_minor_templates(root, templates)
     order = {el: i for i, el in enumerate(root.iter())}
     blocks = _blocks(root, order)
     plain_prefix, running_prefix = [0], [0]
