@@ -479,3 +479,9 @@ def test_a_cookie_box_template_beside_the_article_stays_out():
     box = ('<script type="text/template"><div class="cookie"><p>' + P3 * 5 + "</p></div></script>")
     inner = BASIC.replace(f"<p>{P2}</p>", f"<p>{P2}</p><p>{P4}</p><p>{P1}</p><p>{P2}</p><p>{P4}</p>")
     assert P3 not in article(inner + box).body_text
+
+
+def test_a_bem_article_header_is_the_articles_own_part():
+    # "article__header" (BEM's block__element) names the article's header, as "article-header" does.
+    inner = BASIC.replace('<div class="noidung">', f'<div class="article__header"><p>{P3}</p></div><div class="noidung">')
+    assert article(inner).body_text.startswith(f"{P3}\n\n{P1}")

@@ -60,8 +60,8 @@ NAMESPACE_RE = re.compile(r"^[a-z0-9]{1,2}[_\-](?=[a-z])", re.I)
 # Header/footer classes that belong to the article, not the site.
 ARTICLE_PART_RE = re.compile(
     r"(^|[\s_\-])(date|time|dateline|published|pubdate)($|[\s_\-])|"
-    r"(page|entry|article|post|news|detail|content|item|story|date|time|intro)[-_]?(header|footer|meta|title)|"
-    r"(header|footer)[-_]?(title|detail|article|post|news|entry|info|meta)|"
+    r"(page|entry|article|post|news|detail|content|item|story|date|time|intro)[-_]{0,2}(header|footer|meta|title)|"
+    r"(header|footer)[-_]{0,2}(title|detail|article|post|news|entry|info|meta)|"
     # WordPress's post wrapper: its "tag-<slug>" classes name the post's tags.
     r"(^|\s)(hentry|type-post|type-page)($|\s)|"
     # Layout classes that say what a wrapper has beside it ("has-post-thumbnail",
