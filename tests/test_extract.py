@@ -485,3 +485,17 @@ def test_a_bem_article_header_is_the_articles_own_part():
     # "article__header" (BEM's block__element) names the article's header, as "article-header" does.
     inner = BASIC.replace('<div class="noidung">', f'<div class="article__header"><p>{P3}</p></div><div class="noidung">')
     assert article(inner).body_text.startswith(f"{P3}\n\n{P1}")
+
+
+def test_a_slideshow_articles_slides_are_its_body():
+    # Each slide holds one paragraph; together they hold the article's running text.
+    slides = "".join(f'<div class="rt_slide"><p>{p}</p></div>' for p in (P1, P2, P3, P4))
+    inner = BASIC.replace(f'<div class="noidung"><p>{P1}</p><p>{P2}</p>', f'<div class="noidung">{slides}')
+    assert article(inner).body_text.startswith(f"{P1}\n\n{P2}\n\n{P3}\n\n{P4}")
+
+
+def test_a_carousel_of_linked_teasers_stays_chrome():
+    teasers = "".join(f'<div class="news-slide"><a href="tin-{i}.html">Tin {i}</a><p>{p}</p></div>'
+                      for i, p in enumerate((P3, P4, P3, P4)))
+    art = article(BASIC + f'<div class="stories">{teasers}</div>')
+    assert P3 not in art.body_text and art.body_text.startswith(P1)

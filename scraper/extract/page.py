@@ -149,6 +149,7 @@ class PageDoc:
     # a related box between the body and the next section): always chrome.
     excluded: frozenset = frozenset()
     _chrome: dict = field(default_factory=dict, init=False, repr=False)
+    _groups: dict = field(default_factory=dict, init=False, repr=False)  # running text of same-class siblings
 
     def protecting(self, el) -> PageDoc:
         """This page with `el` and its ancestors never taken for chrome: the
@@ -175,15 +176,32 @@ class PageDoc:
         lo, hi = self._between(first, second)
         return self.plain_prefix[hi] - self.plain_prefix[lo]
 
+    def _running_in(self, el) -> int:
+        # Blocks inside `el` start after its own start and before its tail.
+        lo, hi = self._between(self.order[el], self.last_order(el) + 0.4)
+        return self.running_prefix[hi] - self.running_prefix[lo]
+
     def holds_running_text(self, el) -> bool:
-        """`el` holds most of the page's running text: the article, whatever
-        its wrapper is called ("rt_slide" around a slideshow's paragraphs)."""
+        """`el`, or `el` with its siblings of the same class (a slideshow's
+        slides, most of them without a link), holds most of the page's running
+        text: the article, whatever its wrapper is called ("herald-slide",
+        "rt_slide")."""
         total = self.running_prefix[-1]
         if total < WRAPPER_RUNNING_MIN_CHARS:
             return False
-        # Blocks inside `el` start after its own start and before its tail.
-        lo, hi = self._between(self.order[el], self.last_order(el) + 0.4)
-        return self.running_prefix[hi] - self.running_prefix[lo] >= WRAPPER_RUNNING_SHARE * total
+        if self._running_in(el) >= WRAPPER_RUNNING_SHARE * total:
+            return True
+        parent, name = el.getparent(), el.get("class")
+        if parent is None or not name:
+            return False
+        key = (parent, name)
+        if key not in self._groups:
+            group = [s for s in parent if s.get("class") == name]
+            # A carousel of teasers links every slide to its story; a
+            # slideshow article's slides mostly link nowhere.
+            linked = sum(1 for s in group if next(s.iter("a"), None) is not None)
+            self._groups[key] = sum(map(self._running_in, group)) if 2 * linked <= len(group) else 0
+        return self._groups[key] >= WRAPPER_RUNNING_SHARE * total
 
     def last_order(self, el) -> int:
         """Document order of the last element inside `el` (pre-order: the last one iterated)."""
