@@ -430,3 +430,72 @@ def test_a_teaser_beside_the_sections_is_not_merged():
               f'năm 2024</a></p><p>{P3} {P3}</p></div></div>')
     body = article(sections("", after=teaser)).body_text
     assert body.endswith(f"{P4} {P4}") and P3 not in body.split(P4)[-1]
+
+
+@pytest.mark.parametrize("names, expected", [
+    ("site-header", True), ("menu-item", True), ("sub_menu_container", True),
+    ("content-related-stories", True), ("c-site-header__logo", True), ("rt_slide", True),
+    ("widget Blog Blog1", True), ("kb-comments-add", True),
+    # a word that also names a part of an article counts only at a token's edge
+    ("kb-tip-print-step", False), ("entry-content-column entry-thumbnail-content-column", False),
+    ("kb-module-teaser-swiper-slide-content", False),
+    # a BEM modifier says how a block looks, not what it is
+    ("TestReport__Section TestReport__Section--Ads", False),
+])
+def test_chrome_class_words_are_whole_parts_of_a_token(names, expected):
+    from scraper.extract.page import chrome_classed
+    assert bool(chrome_classed(names)) is expected
+
+
+def test_steps_in_wrappers_named_for_printing_are_the_body():
+    # A recipe tip's steps, each in a "kb-tip-print-step" wrapper: "print" in
+    # the middle of the name says the step is printed, not that it is a print button.
+    steps = "".join(f'<div class="kb-tip-print-step"><p>{p}</p></div>' for p in (P1, P2, P3, P4))
+    inner = BASIC.replace(f'<div class="noidung"><p>{P1}</p><p>{P2}</p>', f'<div class="noidung">{steps}')
+    assert article(inner).body_text.startswith(f"{P1}\n\n{P2}\n\n{P3}\n\n{P4}")
+
+
+def test_a_wrapper_holding_most_running_text_is_no_chrome_whatever_its_edge_word():
+    # A recipe card's layout class begins with "header"; the page's footer holds
+    # more text than the article, but the card holds most of its sentences.
+    paragraphs = "".join(f"<p>{p}</p>" for p in (P1, P2, P3, P4))
+    lines = "".join(f"<p>Công đoàn cơ sở số {i}: điện thoại 0209 387 {i:04d}</p>" for i in range(40))
+    inner = BASIC.replace(f'<div class="noidung"><p>{P1}</p><p>{P2}</p>',
+                          f'<div class="noidung header-content-align-left">{paragraphs}')
+    art = article(f'{inner}<div class="site-footer">{lines}</div>')
+    assert art.body_text.startswith(f"{P1}\n\n{P2}\n\n{P3}\n\n{P4}")
+
+
+def test_a_post_kept_in_a_script_template_is_read():
+    # Blogger's dynamic views: the post's finished HTML waits in a template
+    # that a script copies into the page.
+    post = "".join(f"<p>{p}</p>" for p in (P1, P2, P3, P4))
+    inner = BASIC.replace(f'<div class="noidung"><p>{P1}</p><p>{P2}</p>',
+                          f"<div class=\"noidung\"><script type='text/template'>{post}</script>")
+    assert article(inner).body_text.startswith(f"{P1}\n\n{P2}\n\n{P3}\n\n{P4}")
+
+
+def test_a_cookie_box_template_beside_the_article_stays_out():
+    box = ('<script type="text/template"><div class="cookie"><p>' + P3 * 5 + "</p></div></script>")
+    inner = BASIC.replace(f"<p>{P2}</p>", f"<p>{P2}</p><p>{P4}</p><p>{P1}</p><p>{P2}</p><p>{P4}</p>")
+    assert P3 not in article(inner + box).body_text
+
+
+def test_a_bem_article_header_is_the_articles_own_part():
+    # "article__header" (BEM's block__element) names the article's header, as "article-header" does.
+    inner = BASIC.replace('<div class="noidung">', f'<div class="article__header"><p>{P3}</p></div><div class="noidung">')
+    assert article(inner).body_text.startswith(f"{P3}\n\n{P1}")
+
+
+def test_a_slideshow_articles_slides_are_its_body():
+    # Each slide holds one paragraph; together they hold the article's running text.
+    slides = "".join(f'<div class="rt_slide"><p>{p}</p></div>' for p in (P1, P2, P3, P4))
+    inner = BASIC.replace(f'<div class="noidung"><p>{P1}</p><p>{P2}</p>', f'<div class="noidung">{slides}')
+    assert article(inner).body_text.startswith(f"{P1}\n\n{P2}\n\n{P3}\n\n{P4}")
+
+
+def test_a_carousel_of_linked_teasers_stays_chrome():
+    teasers = "".join(f'<div class="news-slide"><a href="tin-{i}.html">Tin {i}</a><p>{p}</p></div>'
+                      for i, p in enumerate((P3, P4, P3, P4)))
+    art = article(BASIC + f'<div class="stories">{teasers}</div>')
+    assert P3 not in art.body_text and art.body_text.startswith(P1)

@@ -11,6 +11,7 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from urllib.parse import urljoin
 
 import lxml.html
@@ -18,7 +19,9 @@ from lxml import etree
 
 from ..encoding import decode
 from .text import clean
-from .tuning import CLASS_HINT_DEPTH, PARAGRAPH_BREAKS, WRAPPER_SHARE
+from .tuning import (CLASS_HINT_DEPTH, MOSTLY_LINKS, PARAGRAPH_BREAKS, WRAPPER_RUNNING_MIN_CHARS,
+                     WRAPPER_RUNNING_SHARE, SENTENCE_MIN_CHARS, TEMPLATE_MIN_CHARS,
+                     WRAPPER_SHARE)
 
 BLOCK_TAGS = frozenset(
     "p div li h1 h2 h3 h4 h5 h6 td th blockquote pre figcaption dd dt section "
@@ -30,23 +33,35 @@ DROP_TAGS = ("script", "style", "noscript", "template", "svg", "button", "select
              "textarea", "input", "object", "embed", "map", "link", "meta")
 # Containers that are site furniture, never the article (matched on tag, id, class).
 CHROME_TAGS = frozenset("header nav footer aside marquee amp-carousel amp-sidebar".split())
-CHROME_RE = re.compile(
-    r"(^|[\s_\-])(menu|nav|navbar|navigation|header|footer|sidebar|side-bar|banner|"
-    r"slide|slider|slideshow|carousel|marquee|breadcrumbs?|share|sharing|social|"
+# Words that name site furniture, matched on the parts of a class or id token
+# (split at "-" and "_"). Most count wherever they stand ("sub_menu_container",
+# "content-related-stories", "jetpack-likes-widget-wrapper").
+CHROME_WORDS = (
+    r"menu|nav|navbar|navigation|footer|sidebar|side-bar|"
+    r"carousel|marquee|breadcrumbs?|share|sharing|social|"
     r"related|jp-relatedposts|relatedposts|related-?posts|related-?news|related-?articles|other|others|tin-?khac|tinkhac|lien-?quan|comment|comments|binh-?luan|"
     r"widget|advert|ads|quang-?cao|logo|copyright|top-?news|most-?view|xem-?nhieu|"
-    r"tin-?moi|tinmoi|box-?right|right-?col|col-?right|sidebar-?right|tags?|keywords?|print|toolbar|pagination|paging|phan-?trang|"
-    r"search|tim-?kiem|login|thumb|thumbnails?|list-?news|news-?list|hotline|"
-    r"weblink|lien-?ket|counter|thong-?ke|truy-?cap|calendar|poll|signature|chu-?ky)($|[\s_\-])",
-    re.I,
-)
+    r"tin-?moi|tinmoi|box-?right|right-?col|col-?right|sidebar-?right|tags?|keywords?|toolbar|pagination|paging|phan-?trang|"
+    r"search|tim-?kiem|login|list-?news|news-?list|hotline|"
+    r"weblink|lien-?ket|counter|thong-?ke|truy-?cap|calendar|poll|signature|chu-?ky")
+# These also name parts of an article (its header, photo, slides, print
+# version), so they count only as a token's first or last part ("site-header",
+# "slide-item", "rt_slide"), never in the middle, where they describe something
+# else ("entry-thumbnail-content-column", "kb-tip-print-step").
+CHROME_EDGE_WORDS = r"header|banner|slide|slider|slideshow|print|thumb|thumbnails?"
+CHROME_PART_RE = re.compile(rf"(^|[_\-])({CHROME_WORDS})($|[_\-])", re.I)
+CHROME_EDGE_RE = re.compile(rf"^({CHROME_EDGE_WORDS})($|[_\-])|(^|[_\-])({CHROME_EDGE_WORDS})$", re.I)
+# A BEM modifier ("section--ads") says how a block looks, not what it is; a
+# prefix of one or two characters ("kb-", "c-", "js-") is a namespace.
+BEM_MODIFIER_RE = re.compile(r"--.*$")
+NAMESPACE_RE = re.compile(r"^[a-z0-9]{1,2}[_\-](?=[a-z])", re.I)
 
 
 # Header/footer classes that belong to the article, not the site.
 ARTICLE_PART_RE = re.compile(
     r"(^|[\s_\-])(date|time|dateline|published|pubdate)($|[\s_\-])|"
-    r"(page|entry|article|post|news|detail|content|item|story|date|time|intro)[-_]?(header|footer|meta|title)|"
-    r"(header|footer)[-_]?(title|detail|article|post|news|entry|info|meta)|"
+    r"(page|entry|article|post|news|detail|content|item|story|date|time|intro)[-_]{0,2}(header|footer|meta|title)|"
+    r"(header|footer)[-_]{0,2}(title|detail|article|post|news|entry|info|meta)|"
     # WordPress's post wrapper: its "tag-<slug>" classes name the post's tags.
     r"(^|\s)(hentry|type-post|type-page)($|\s)|"
     # Layout classes that say what a wrapper has beside it ("has-post-thumbnail",
@@ -56,6 +71,9 @@ ARTICLE_PART_RE = re.compile(
     # The post's own text wrapper, whatever a plugin adds to its classes
     # (a share plugin's "share" beside WordPress's "entry").
     r"(^|\s)(entry|(entry|post|article|story)[-_](content|body|text))(\s|$)", re.I)
+# Client-side templates: the finished markup of a post, or a skeleton with placeholders.
+TEMPLATE_TYPES = frozenset(("text/template", "text/x-template"))
+TEMPLATE_PLACEHOLDER_RE = re.compile(r"\{\{|\{%|<%|\$\{")
 # lxml refuses str input that carries an XML encoding declaration.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 EMPTY_PAGE = "<html><body></body></html>"
@@ -63,6 +81,23 @@ EMPTY_PAGE = "<html><body></body></html>"
 
 def _inside_article(el) -> bool:
     return any(a.tag in ("article", "main") for a in el.iterancestors())
+
+
+@lru_cache(maxsize=4096)
+def chrome_classed(names: str) -> int:
+    """How surely the class and id tokens in `names` name site furniture:
+    2 when a token has a chrome word as one of its parts, 1 when a token has
+    only an edge word as its first or last part, 0 otherwise. A BEM modifier
+    and a short namespace are dropped first ("c-site-header__logo" is 1,
+    "menu-item" 2; "section--ads" and "kb-tip-print-step" are 0)."""
+    found = 0
+    for token in names.split():
+        token = NAMESPACE_RE.sub("", BEM_MODIFIER_RE.sub("", token))
+        if CHROME_PART_RE.search(token):
+            return 2
+        if CHROME_EDGE_RE.search(token):
+            found = 1
+    return found
 
 
 def classed(el, pattern, depth: int | None = CLASS_HINT_DEPTH, stop=None) -> bool:
@@ -103,6 +138,7 @@ class PageDoc:
     # between two positions" is two bisections instead of a scan per question.
     block_pos: tuple[float, ...]
     plain_prefix: tuple[int, ...]  # link-free characters of blocks[:i]
+    running_prefix: tuple[int, ...]  # characters of running text (see `is_running`) in blocks[:i]
     sizes: dict  # element -> characters of text inside
     total: int  # characters of text in <body>, at least 1
     jsonld: list[dict] = field(default_factory=list)
@@ -113,6 +149,7 @@ class PageDoc:
     # a related box between the body and the next section): always chrome.
     excluded: frozenset = frozenset()
     _chrome: dict = field(default_factory=dict, init=False, repr=False)
+    _groups: dict = field(default_factory=dict, init=False, repr=False)  # running text of same-class siblings
 
     def protecting(self, el) -> PageDoc:
         """This page with `el` and its ancestors never taken for chrome: the
@@ -138,6 +175,33 @@ class PageDoc:
         """Characters of link-free text in the blocks strictly between two positions."""
         lo, hi = self._between(first, second)
         return self.plain_prefix[hi] - self.plain_prefix[lo]
+
+    def _running_in(self, el) -> int:
+        # Blocks inside `el` start after its own start and before its tail.
+        lo, hi = self._between(self.order[el], self.last_order(el) + 0.4)
+        return self.running_prefix[hi] - self.running_prefix[lo]
+
+    def holds_running_text(self, el) -> bool:
+        """`el`, or `el` with its siblings of the same class (a slideshow's
+        slides, most of them without a link), holds most of the page's running
+        text: the article, whatever its wrapper is called ("herald-slide",
+        "rt_slide")."""
+        total = self.running_prefix[-1]
+        if total < WRAPPER_RUNNING_MIN_CHARS:
+            return False
+        if self._running_in(el) >= WRAPPER_RUNNING_SHARE * total:
+            return True
+        parent, name = el.getparent(), el.get("class")
+        if parent is None or not name:
+            return False
+        key = (parent, name)
+        if key not in self._groups:
+            group = [s for s in parent if s.get("class") == name]
+            # A carousel of teasers links every slide to its story; a
+            # slideshow article's slides mostly link nowhere.
+            linked = sum(1 for s in group if next(s.iter("a"), None) is not None)
+            self._groups[key] = sum(map(self._running_in, group)) if 2 * linked <= len(group) else 0
+        return self._groups[key] >= WRAPPER_RUNNING_SHARE * total
 
     def last_order(self, el) -> int:
         """Document order of the last element inside `el` (pre-order: the last one iterated)."""
@@ -176,8 +240,9 @@ class PageDoc:
                     break
             elif tag in ("article", "main"):
                 pass  # an <article>'s classes describe the post (WordPress's "tag-<slug>"), not chrome
-            elif (CHROME_RE.search(names) and not ARTICLE_PART_RE.search(names)
-                  and self.sizes.get(node, 0) < WRAPPER_SHARE * self.total):
+            elif ((surety := chrome_classed(names)) and not ARTICLE_PART_RE.search(names)
+                  and self.sizes.get(node, 0) < WRAPPER_SHARE * self.total
+                  and not (surety == 1 and self.holds_running_text(node))):
                 # A class name is a hint, not proof: an element holding most of
                 # the page's text is a wrapper ("col-left", "main-box") whatever
                 # it is called.
@@ -198,6 +263,12 @@ class PageDoc:
             return urljoin(self.base_url, href)
         except ValueError:
             return None
+
+
+def is_running(block: Block) -> bool:
+    """A block of running text: a sentence's length of text, mostly not links."""
+    return (len(block.text) - block.link_chars >= SENTENCE_MIN_CHARS
+            and block.link_chars < MOSTLY_LINKS * len(block.text))
 
 
 def _sizes(root) -> dict:
@@ -337,6 +408,45 @@ def _unwrap_swallowing_noscript(root) -> None:
             el.drop_tag()
 
 
+def _unwrap_rendered_templates(root) -> list:
+    """Blogger's dynamic views keep each post's HTML in a
+    `<script type="text/template">` that a script copies into the page. A
+    template holding running text and no placeholders ("{{", "<%") may be
+    that finished markup: it takes the script's place, and the elements put
+    there are returned (`_drop_minor_templates` decides whether they stay)."""
+    unwrapped = []
+    for script in [s for s in root.iter("script") if (s.get("type") or "").strip().lower() in TEMPLATE_TYPES]:
+        source = script.text or ""
+        if TEMPLATE_PLACEHOLDER_RE.search(source) or script.getparent() is None:
+            continue
+        try:
+            markup = lxml.html.fragment_fromstring(source, create_parent="div")
+        except etree.ParserError:
+            continue
+        if len(markup.text_content().strip()) >= TEMPLATE_MIN_CHARS:
+            markup.tail = script.tail
+            script.getparent().replace(script, markup)
+            unwrapped.append(markup)
+    return unwrapped
+
+
+def _drop_minor_templates(root, unwrapped: list) -> None:
+    """Templates stay only when they hold more text than the rest of the page
+    (a post drawn by scripts); beside a page of its own text a template is a
+    dialog's markup (a cookie box), never shown as it stands."""
+    if not unwrapped:
+        return
+    def letters(el) -> int:  # markup's indentation is no text
+        return sum(map(len, el.text_content().split()))
+
+    body = root.find("body")
+    total = letters(body if body is not None else root)
+    inside = sum(map(letters, unwrapped))
+    if inside < total - inside:
+        for el in unwrapped:
+            el.drop_tree()
+
+
 def parse(html: str | bytes, url: str) -> PageDoc:
     """The page, parsed and indexed. Bytes are decoded as every other reader
     of the archive decodes them (`scraper.encoding.decode`)."""
@@ -361,18 +471,22 @@ def parse(html: str | bytes, url: str) -> PageDoc:
     except ValueError:
         canonical = None
     _unwrap_swallowing_noscript(root)
+    templates = _unwrap_rendered_templates(root)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    _drop_minor_templates(root, templates)
     order = {el: i for i, el in enumerate(root.iter())}
     blocks = _blocks(root, order)
-    plain_prefix = [0]
+    plain_prefix, running_prefix = [0], [0]
     for b in blocks:
         plain_prefix.append(plain_prefix[-1] + len(b.text) - b.link_chars)
+        running_prefix.append(running_prefix[-1] + (len(b.text) if is_running(b) else 0))
     sizes = _sizes(root)
     body = root.find("body")
     return PageDoc(
         url=url, base_url=base_url, root=root, order=order, blocks=blocks,
         block_pos=tuple(b.pos for b in blocks), plain_prefix=tuple(plain_prefix),
+        running_prefix=tuple(running_prefix),
         sizes=sizes, total=max(1, sizes.get(body if body is not None else root, 1)),
         jsonld=jsonld, meta=meta, canonical=canonical,
     )

@@ -14,6 +14,12 @@ from __future__ import annotations
 
 # An element holding this share of the page's text is a wrapper, never chrome, whatever its class; set with the golden corpus (4816419).
 WRAPPER_SHARE = 0.45
+# An element holding this share of the page's running text (link-free blocks of a sentence's length) is the article's wrapper, never chrome, whatever its class; set on trafilatura's evaluation pages (a slideshow in "rt_slide", a recipe card classed "header-content-align-left").
+WRAPPER_RUNNING_SHARE = 0.5
+# ... when the page has at least this much running text (a lone pop-up line is not an article); same pages.
+WRAPPER_RUNNING_MIN_CHARS = 400
+# A client-side template with this much text and no placeholders is a post's finished markup (Blogger's dynamic views); set on trafilatura's evaluation pages (security.googleblog.com).
+TEMPLATE_MIN_CHARS = 400
 # Line breaks in a row that end a paragraph: <br><br> is a blank line (4816419, golden corpus).
 PARAGRAPH_BREAKS = 2
 # How many ancestors a class-name hint (lead, breadcrumb, avatar) is looked for on; set while fixing holdout2 (d927fb6).
