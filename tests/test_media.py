@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -282,3 +283,21 @@ def test_nightly_requests_no_file_held_and_retries_failed_ones(site):
     held = {r["url"]: r["sha256"] for r in rows(db, "select url, sha256 from media_files")}
     assert all(held[u] == files[u]["sha256"] for u in fresh)
 
+
+
+def test_files_do_not_wait_for_the_last_listing_page(tmp_path):
+    # The queue's order (spiders/congdoanbackan.py, CONTENT_PRIORITY):
+    # articles, then the files of articles already read, then menus and
+    # pagers. With files below every page, each waited in memory until the
+    # last listing page was read: 20,000 of them at the bench's size. (That
+    # articles come before their listing's next page shows only when the
+    # queue is longer than the downloader's slots: bench/bench_scale.py.)
+    db = tmp_path / "archive.db"
+    with MirrorServer(build_site()) as server:
+        assert crawl(server.url, db).returncode == 0
+    order = [r["url"] for r in rows(db, "select url from captures order by id")]
+    files = {r["url"] for r in rows(db, "select url from media_files")}
+    pager = [i for i, u in enumerate(order) if re.search(r"/trang-\d+\.html$|[?&]page=\d+", u)]
+    file_at = [i for i, u in enumerate(order) if u in files]
+    assert len(pager) >= 4 and len(file_at) > 10
+    assert file_at[0] < pager[-1]
