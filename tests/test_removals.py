@@ -53,11 +53,18 @@ def test_recheck_counts_what_it_found(night):
     run = last_run(night["db"])
     assert (run["rechecked_changed"], run["removed"], run["articles_updated"]) == (1, 2, 1)
     # Every other dated article answered the conditional request with a 304.
-    assert run["not_modified"] == run["rechecked"] - 3 >= 50
-    outcomes = query(night["db"], "select outcome, count(*) n from rechecks where run_id = ? "
-                                  "group by outcome", [run["id"]])
+    # (The undated "Giới thiệu" page, which the mirror sends without
+    # validators, is on some runs fetched again whole and counted
+    # "unchanged", on others not: the order in which Scrapy reads the start
+    # requests against the home page's links. Only articles are held to 304.)
+    outcomes = query(night["db"], "select r.outcome, count(*) n from rechecks r "
+                                  "join articles a on a.url = r.url "
+                                  "where r.run_id = ? and a.kind = 'article' "
+                                  "group by r.outcome", [run["id"]])
     assert {r["outcome"]: r["n"] for r in outcomes} == {
         "changed": 1, "removed": 2, "not_modified": run["not_modified"]}
+    assert run["not_modified"] >= 50
+    assert run["rechecked"] - sum(r["n"] for r in outcomes) <= 1
 
 
 def test_edited_article_has_a_second_version_whose_history_shows_the_added_text(night):
