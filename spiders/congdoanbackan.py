@@ -292,13 +292,16 @@ class CongdoanbackanSpider(scrapy.Spider):
         return chosen
 
     def _schedule(self, urls, response, barren, page=None):
-        fresh = []
+        fresh, navigation = [], set()
+        chrome = {link.url for link in page.links if link.in_chrome} if page is not None else ()
         for url in urls:
             rule = skip_rule(url, self.site_hosts)
             if rule:
                 self._skip(url, rule)
                 continue
             key = self._key(url)
+            if url in chrome:
+                navigation.add(key)
             if key in self.scheduled:
                 continue
             self.scheduled.add(key)
@@ -315,7 +318,6 @@ class CongdoanbackanSpider(scrapy.Spider):
         listing_title = None
         if page is not None and page.article is None and urlsplit(response.url).path not in ("", "/"):
             listing_title = page.title
-        navigation = {self._key(link.url) for link in page.links if link.in_chrome} if page else set()
         for url in fresh:
             self.ledger.schedule(url)
             priority = (NAVIGATION_PRIORITY if url in navigation or page_number(url) is not None
