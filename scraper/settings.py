@@ -112,6 +112,10 @@ ARCHIVER_MAX_REMOVED_SHARE = 0.5
 # Read robots.txt's sitemaps (or /sitemap.xml) and the feeds the home page
 # announces, as extra sources of URLs; a missing one is not a failure.
 ARCHIVER_DISCOVERY = True
+# Pages are read (parsed, fields extracted) in this many worker processes
+# beside the crawl's own (scraper/reader.py); 0 reads them in the crawl's
+# process. A one-core machine never starts one.
+ARCHIVER_READ_WORKERS = 1
 
 LOG_LEVEL = "INFO"
 LOGSTATS_INTERVAL = 30.0

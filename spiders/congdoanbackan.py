@@ -20,6 +20,7 @@ from spiders.discovery import Discovery
 from scraper.items import FetchedArticle, FetchFailure, NotModified
 from scraper.media_fetch import MediaFetcher
 from scraper.middlewares import RecordedSkip
+from scraper.reader import PageReader, usable_workers
 from scraper.policy import MAX_MARKUP, Decision, FetchContext, admit, decide
 from scraper import ledger
 from scraper.ledger import LinkLedger
@@ -92,7 +93,15 @@ class CongdoanbackanSpider(scrapy.Spider):
         # Body photos and attachments: once per URL, never a file already held.
         spider.media = MediaFetcher.for_spider(spider, crawler)
         crawler.signals.connect(spider._request_dropped, signal=signals.request_dropped)
+        # Pages are read in a worker process, on the second core (scraper/reader.py).
+        spider.reader = PageReader(usable_workers(crawler.settings.getint("ARCHIVER_READ_WORKERS", 1)))
+        crawler.signals.connect(spider._close_reader, signal=signals.spider_closed)
         return spider
+
+    def _close_reader(self, spider=None) -> None:
+        if self.reader.broken:
+            self.logger.warning(self.reader.broken)
+        self.reader.close()
 
     def _key(self, url: str) -> str:
         """One key per page of the site, whatever spelling a link uses
@@ -149,7 +158,7 @@ class CongdoanbackanSpider(scrapy.Spider):
             yield request
 
     # ------------------------------------------------------------ pages
-    def parse(self, response):
+    async def parse(self, response):
         stats = self.crawler.stats
         if response.status == 304:
             stats.inc_value("archiver/not_modified")
@@ -172,7 +181,7 @@ class CongdoanbackanSpider(scrapy.Spider):
             return
         encoding, text = decode(response.body, content_type)
         try:
-            page = read_page(text, response.url)
+            page = await self.reader.call(read_page, text, response.url)
         except Exception as exc:  # noqa: BLE001 - recorded, never dropped
             # An extractor bug must not lose the page: it is recorded as a
             # failure (the raw response is in the WARC) and the crawl goes on.
@@ -184,7 +193,8 @@ class CongdoanbackanSpider(scrapy.Spider):
             return
         self._page_read(response.url, page.kind)
         if self._key(ctx.linked_url) == self._key(self.base_url):
-            yield from self.discovery.home_page(text, response)  # the feeds it announces
+            for out in self.discovery.home_page(text, response):  # the feeds it announces
+                yield out
         if self._key(ctx.linked_url) == self._key(self.base_url):
             self._adopt_aliases(page, text)
         decision = decide(page, ctx)
@@ -213,7 +223,8 @@ class CongdoanbackanSpider(scrapy.Spider):
         stats.inc_value(f"archiver/kind/{decision.rule}")
         if decision.follow:
             self._resolve(response, ledger.ALTERNATE_VIEW)
-            yield from self._schedule([decision.follow], response, barren=0)
+            for out in self._schedule([decision.follow], response, barren=0):
+                yield out
             return
         self._resolve(response, ledger.ARCHIVED if decision.article is not None else
                       ledger.FAILED if decision.failure else ledger.LISTING)
@@ -225,12 +236,14 @@ class CongdoanbackanSpider(scrapy.Spider):
                 headers={k.decode().lower(): b", ".join(v).decode("latin-1")
                          for k, v in response.headers.items()},
             )
-            yield from self.media.requests_for(decision.article)
+            for out in self.media.requests_for(decision.article):
+                yield out
         elif decision.failure:
             yield self._failure(response, ctx.linked_url, decision)
         if decision.rule == "listing" and (listed := self.discovery.listed(page, response)):
             yield listed  # what the listing names, for the completeness report
-        yield from self._schedule(links, response, barren=None, page=page)
+        for out in self._schedule(links, response, barren=None, page=page):
+            yield out
 
     def _page_read(self, url: str, kind: str) -> None:
         self.crawler.signals.send_catch_log(page_read, url=url, kind=kind)

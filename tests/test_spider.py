@@ -1,5 +1,7 @@
 """Spider callbacks on responses built from saved HTML: what is followed,
 what is an article, what is recorded as a failure."""
+import asyncio
+
 import pytest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
@@ -20,7 +22,8 @@ ARTICLE = f"""<html><head><base href="{BASE}"><link rel="canonical" href="{BASE}
 
 
 def spider():
-    crawler = get_crawler(CongdoanbackanSpider, {"ARCHIVER_MAX_BARREN_CHAIN": 3})
+    # Pages read in the test's own process (a worker process: tests/test_reader.py).
+    crawler = get_crawler(CongdoanbackanSpider, {"ARCHIVER_MAX_BARREN_CHAIN": 3, "ARCHIVER_READ_WORKERS": 0})
     return CongdoanbackanSpider.from_crawler(crawler, base_url=BASE)
 
 
@@ -32,7 +35,10 @@ def response(url, body, status=200, meta=None, redirect_from=None):
 
 
 def run(sp, resp):
-    out = list(sp.parse(resp))
+    async def collect():
+        return [out async for out in sp.parse(resp)]
+
+    out = asyncio.run(collect())
     items = [o for o in out if not isinstance(o, Request)]
     return items, sorted(o.url for o in out if isinstance(o, Request))
 
