@@ -21,9 +21,9 @@ memory), the page it held is read here instead, and so is every later page
 of the run (`broken` says why; the crawl logs it once).
 
 The worker is forked from the crawl when the first page is read, so it
-starts with every module already imported and costs no start-up; it ignores
-Ctrl-C (the crawl's graceful stop, which the terminal sends to the whole
-process group, closes the pool itself) and ends when the crawl's process
+starts with every module already imported and costs no start-up. It ignores
+Ctrl-C, which the terminal sends to the whole process group (the crawl's
+graceful stop closes the worker itself), and ends when the crawl's process
 ends, even when that process is killed.
 """
 from __future__ import annotations
@@ -57,6 +57,12 @@ def _asyncio_loop_running() -> bool:
 
 
 def _worker_start(parent: int) -> None:
+    # The crawl's signal handlers and its event loop's wake-up pipe came
+    # with the fork; they are the crawl's. A stop sent to the whole group
+    # (systemd, Ctrl-C) is the crawl's to act on: SIGINT is ignored here,
+    # SIGTERM ends the worker (its pages are then read by the crawl).
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The worker holds its own end of the task pipe, so a killed crawl would
     # leave it waiting for ever: it ends with its parent instead (Linux's

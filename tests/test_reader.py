@@ -104,3 +104,32 @@ def test_a_killed_crawl_leaves_no_worker_behind(tmp_path):
         for p in alive:
             p.kill()
         assert alive == []
+
+
+def test_a_stop_sent_to_the_whole_process_group_is_one_stop(tmp_path):
+    """systemd and a terminal signal every process of the crawl's group: the
+    worker must not pass its copy of the signal on to the crawl (the crawl
+    would take it as a second one and stop uncleanly)."""
+    db = tmp_path / "archive.db"
+    with MirrorServer(build_site()) as server:
+        slow = crawl_cmd(server.url, db)[:-4] + ["--delay", "0.05", "--concurrency", "1"]
+        proc = subprocess.Popen(slow, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, start_new_session=True)
+        crawler = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 60
+        workers = []
+        while not workers and time.monotonic() < deadline and proc.poll() is None:
+            workers = crawler.children()
+            time.sleep(0.05)
+        assert workers, "the crawl started no worker process"
+        time.sleep(0.5)
+        os.killpg(proc.pid, signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        gone, alive = psutil.wait_procs(workers, timeout=15)
+        for p in alive:
+            p.kill()
+    assert "Received SIGTERM, shutting down gracefully" in err
+    assert "twice" not in err and "unclean" not in err, err[-2000:]
+    assert alive == []
+    [run] = rows(db, "select finished_at from crawl_runs")
+    assert run["finished_at"], "the stopped run was not closed"
