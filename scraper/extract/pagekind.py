@@ -257,14 +257,15 @@ def read_article(doc: PageDoc) -> tuple[Article | None, PageDoc]:
         if not anchors.title:
             anchors = replace(anchors, title=structured_title(doc) or listing_title(doc))
         article = _article(doc, anchors, from_top=True)
-    if article is None and claims_article(doc):
-        # The page says it is an article and its markup shows none: a post
-        # whose content is a list of links to other sites, or a body given
-        # only as structured data (a page drawn by scripts).
-        if anchors.date is not None and (post := link_post(doc, anchors)) is not None:
+    if article is None and anchors.date is not None and claims_article(doc):
+        # A dated page that says it is an article, with no article in its
+        # markup: a post whose content is a list of links to other sites?
+        if (post := link_post(doc, anchors)) is not None:
             article = _article(doc, anchors, post=post)
-        if article is None:
-            article = _structured_article(doc, anchors)
+    if article is None:
+        # Or the text is given only as structured data about this page (a
+        # page drawn by scripts): the JSON-LD item is the page's own word.
+        article = _structured_article(doc, anchors)
     return article, doc
 
 
