@@ -3,7 +3,10 @@
 `read_article` composes the field chains in order: headline, anchors, body
 container, lead and body blocks, byline, then the checks that turn a would-be
 article into a listing (link density, headline lists, dated teasers) or into
-nothing (too little text), then images, files and the rest.
+nothing (too little text), then images, files and the rest. A page none of
+its readings finds an article on is last read from what it declares
+(declared.py): a dated post that is a list of links, or a body given only as
+structured data.
 """
 from __future__ import annotations
 
