@@ -37,7 +37,8 @@ ARTICLE_TYPES = ("NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle"
 STEPPED_TYPES = frozenset(("HowTo", "Recipe"))
 # Structured text that is markup ("<p>…</p>"), not plain text with line breaks.
 MARKUP = re.compile(r"<(p|br|div|h[1-6]|ul|ol|li|blockquote|strong|b|em|i|a|span)\b[^>]*>", re.I)
-PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+LINE_BREAK = re.compile(r"\n")
 
 
 def claims_article(doc: PageDoc) -> bool:
@@ -67,8 +68,11 @@ def _url_key(url) -> tuple[str, str, str] | None:
         url = url.get("@id") or url.get("url")
     if not isinstance(url, str) or not url.strip():
         return None
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").removeprefix("www.")
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:  # a malformed URL in the data names no page
+        return None
     return (host, parts.path.rstrip("/"), parts.query) if host else None
 
 
@@ -120,7 +124,7 @@ def _as_markup(text: str) -> str:
     without blank lines a line break, ends one)."""
     if MARKUP.search(text):
         return text
-    breaks = PARAGRAPH_BREAK if PARAGRAPH_BREAK.search(text) else re.compile(r"\n")
+    breaks = PARAGRAPH_BREAK if PARAGRAPH_BREAK.search(text) else LINE_BREAK
     return "".join(f"<p>{html.escape(p)}</p>" for p in breaks.split(text) if p.strip())
 
 
@@ -158,7 +162,10 @@ def _block_at(doc: PageDoc, pos: float) -> Block | None:
 
 
 def _host(url: str | None) -> str:
-    return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+    try:
+        return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+    except ValueError:  # a malformed href ("http://[x") names no site
+        return ""
 
 
 def _common_ancestor(doc: PageDoc, blocks: list[Block]):
@@ -215,12 +222,16 @@ def link_post(doc: PageDoc, anchors: Anchors) -> LinkPost | None:
     outside = inside = 0
     last = doc.last_order(blocks[-1].el)
     for a in container.iter("a"):
-        if start < doc.order[a] <= last and not doc.is_chrome(a, stop=post):
-            chars = len(clean(a.text_content()))
-            if _host(doc.resolve(a.get("href"))) in own:
-                inside += chars
-            else:
-                outside += chars
+        if not start < doc.order[a] <= last or doc.is_chrome(a, stop=post):
+            continue
+        host = _host(doc.resolve(a.get("href")))
+        if not host:
+            continue  # "#", "javascript:": a button, no link to a site
+        chars = len(clean(a.text_content()))
+        if host in own:
+            inside += chars
+        else:
+            outside += chars
     if not outside or outside < EXTERNAL_LINK_SHARE * (outside + inside):
         return None
     return LinkPost(container, start, blocks)
