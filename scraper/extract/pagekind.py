@@ -22,7 +22,7 @@ from .body import (body_blocks, body_html, continue_table, end_pos, find_body_co
                    pre_date_lead, stop_pos, widen_container, without_captions)
 from .bylines import parse_byline
 from .datelines import dateline_candidates
-from .declared import LinkPost, claims_article, link_post, structured_body
+from .declared import claims_article, link_post, structured_body
 from .media import extract_attachments, extract_images
 from .page import PageDoc
 from .text import clean
@@ -134,13 +134,9 @@ def _running_text(blocks, block_chars: int = RUNNING_TEXT_BLOCK_CHARS) -> bool:
 
 
 def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False,
-             better_body: bool = False, post: LinkPost | None = None) -> Article | None:
+             better_body: bool = False) -> Article | None:
     """The article after the anchors; `from_top`: the second reading, from the
-    top of the page, of a page the first reading found no article on; `post`:
-    the content of a declared post that is a list of links (the last reading),
-    its blocks kept as they are, past the listing checks."""
-    if post is not None:
-        return _compose(doc, anchors, post.container, post.blocks, [], post.start, listing_checks=False)
+    top of the page, of a page the first reading found no article on."""
     date_pos = anchors.date_pos if anchors.date_near else None
     start = -1 if from_top else max(p for p in (anchors.title_pos, date_pos, -1) if p is not None)
     # Read from the top, the page's own text decides: a selector's element
@@ -264,7 +260,7 @@ def read_article(doc: PageDoc) -> tuple[Article | None, PageDoc]:
         # A dated page that says it is an article, with no article in its
         # markup: a post whose content is a list of links to other sites?
         if (post := link_post(doc, anchors)) is not None:
-            article = _article(doc, anchors, post=post)
+            article = _compose(doc, anchors, post.container, post.blocks, [], post.start, listing_checks=False)
     if article is None:
         # Or the text is given only as structured data about this page (a
         # page drawn by scripts): the JSON-LD item is the page's own word.
