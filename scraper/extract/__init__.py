@@ -14,6 +14,8 @@ The package, in the order a page goes through it:
     author.py     the byline after the body, in the meta line or in data
     bylines.py    reading one byline: name, role, source
     media.py      images with captions, attachments
+    declared.py   what a page declares, when its markup shows no article:
+                  a body given as structured data, a post that is a list of links
     pagekind.py   article / page / listing / not-found, links, fingerprint
     tuning.py     every numeric threshold, with its reason
     text.py       clean() and fold()
@@ -22,8 +24,9 @@ from __future__ import annotations
 
 from ..items import Article
 from .page import parse
-from .pagekind import (Link, Page, claims_article, fingerprint, is_error_page, is_notfound,
-                       listing_title, page_links, read_article)
+from .declared import claims_article
+from .pagekind import (Link, Page, fingerprint, is_error_page, is_notfound, listing_title, page_links,
+                       read_article)
 from .text import clean
 
 __all__ = ["Page", "Link", "read_page", "extract_article", "parse"]

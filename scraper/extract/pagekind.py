@@ -3,7 +3,10 @@
 `read_article` composes the field chains in order: headline, anchors, body
 container, lead and body blocks, byline, then the checks that turn a would-be
 article into a listing (link density, headline lists, dated teasers) or into
-nothing (too little text), then images, files and the rest.
+nothing (too little text), then images, files and the rest. A page none of
+its readings finds an article on is last read from what it declares
+(declared.py): a dated post that is a list of links, or a body given only as
+structured data.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from .body import (body_blocks, body_html, continue_table, end_pos, find_body_co
                    pre_date_lead, stop_pos, widen_container, without_captions)
 from .bylines import parse_byline
 from .datelines import dateline_candidates
+from .declared import claims_article, link_post, structured_body
 from .media import extract_attachments, extract_images
 from .page import PageDoc
 from .text import clean
@@ -43,7 +47,6 @@ NOTFOUND_URL = re.compile(r"/(?:notfound|404)(?=[/?#.]|$)", re.I)
 ERROR_TEXT = re.compile(NOTFOUND_RE.pattern + r"|đã bị xóa|đang bảo trì|bảo trì hệ thống|"
                         r"tạm ngừng hoạt động|under maintenance", re.I)
 DIGITS = re.compile(r"\d+")
-ARTICLE_TYPES = ("NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle")
 
 
 @dataclass
@@ -155,6 +158,14 @@ def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False,
         doc = doc.excluding(left_out)
     in_lead = {b.pos for b in lead}
     blocks = lead + [b for b in body_blocks(doc, container, start) if b.pos not in in_lead]
+    return _compose(doc, anchors, container, blocks, lead, start, from_top, better_body)
+
+
+def _compose(doc: PageDoc, anchors: Anchors, container, blocks, lead, start: float, from_top: bool = False,
+             better_body: bool = False, listing_checks: bool = True) -> Article | None:
+    """The article from its body blocks: byline, the listing and length
+    checks (`listing_checks` False: a declared post's list of links), images,
+    files and the rest of the fields."""
     # Drop the title/dateline if they sit inside the container after `start`.
     # (A short info box whose lines include the dateline goes with it.)
     blocks = [b for b in blocks if b.text != anchors.title and b.text != anchors.dateline
@@ -166,9 +177,13 @@ def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False,
     end = end_pos(doc, container, blocks)
     text_chars = sum(len(b.text) for b in blocks)
     link_chars = sum(b.link_chars for b in blocks)
-    if not blocks or link_chars > MAX_LINK_DENSITY * text_chars:
+    if not blocks:
         return None
-    if from_top and _running_text(blocks):
+    if not listing_checks:
+        pass  # a declared post whose links go to other sites: its list is its body
+    elif link_chars > MAX_LINK_DENSITY * text_chars:
+        return None
+    elif from_top and _running_text(blocks):
         pass  # read from the top, running text is an article, whatever headline links sit beside it
     elif from_top and not better_body and not _running_text(blocks, SHORTER_RUNNING_BLOCK_CHARS):
         # (better_body: the page is an article already; this reading only looks
@@ -241,13 +256,44 @@ def read_article(doc: PageDoc) -> tuple[Article | None, PageDoc]:
         if not anchors.title:
             anchors = replace(anchors, title=structured_title(doc) or listing_title(doc))
         article = _article(doc, anchors, from_top=True)
+    if article is None and anchors.date is not None and claims_article(doc):
+        # A dated page that says it is an article, with no article in its
+        # markup: a post whose content is a list of links to other sites?
+        if (post := link_post(doc, anchors)) is not None:
+            article = _compose(doc, anchors, post.container, post.blocks, [], post.start, listing_checks=False)
+    if article is None:
+        # Or the text is given only as structured data about this page (a
+        # page drawn by scripts): the JSON-LD item is the page's own word.
+        article = _structured_article(doc, anchors)
     return article, doc
 
 
-def claims_article(doc: PageDoc) -> bool:
-    if (doc.meta.get("og:type") or "").lower() == "article":
-        return True
-    return any(str(item.get("@type")) in ARTICLE_TYPES for item in doc.jsonld)
+def _structured_article(doc: PageDoc, anchors: Anchors) -> Article | None:
+    """The article as the page's JSON-LD gives it (declared.structured_body),
+    for a page whose visible markup holds none."""
+    found = structured_body(doc)
+    if found is None:
+        return None
+    blocks = list(found.doc.blocks)
+    text_chars = sum(len(b.text) for b in blocks)
+    date = anchors.date
+    title = found.title or anchors.title
+    if not title or text_chars < (MIN_ARTICLE_CHARS if date else MIN_PAGE_CHARS):
+        return None
+    body = found.doc.root.find("body")
+    return Article(
+        url=doc.canonical or doc.url,
+        title=title,
+        published_at=date.published_at if date else None,
+        published_date=date.published_date if date else None,
+        published_precision=date.precision if date else None,
+        author=structured_author(doc),
+        body_text="\n\n".join(b.text for b in blocks),
+        body_html=body_html(body, blocks, []),
+        description=extract_description(doc),
+        category=extract_category(doc),
+        kind="article" if date else "page",
+    )
 
 
 def listing_title(doc: PageDoc) -> str | None:

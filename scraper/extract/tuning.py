@@ -182,3 +182,7 @@ SHORTER_RUNNING_BLOCK_CHARS = 250
 SHORT_BODY_CHARS = 500
 # ... and that reading replaces it when its body is this many times longer (same pages).
 LONGER_READING = 3
+# A declared, dated post read past the listing checks (declared.link_post) links to other sites with at
+# least this share of its link text; a listing links to the site's own pages. Set on trafilatura's evaluation
+# pages (nurmeinstandpunkt's link roll: all its links go elsewhere); a half is the plain majority.
+EXTERNAL_LINK_SHARE = 0.5
