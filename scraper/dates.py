@@ -30,7 +30,10 @@ _TIME = re.compile(
 # "(GMT +07:00)", "GMT+7", "UTC+07", or an ISO offset glued to a time.
 _OFFSET = re.compile(r"(?:GMT|UTC)\s*([+\-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
 _ISO = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?"
+    # Fractions of a second; some JavaScript prints its milliseconds after a
+    # colon ("22:06:08:684Z"), which must not hide the offset that follows.
+    r"(?:[.,]\d+|:\d{3}(?=Z|[+\-]\d{2}))?"
     r"\s*(Z|[+\-]\d{2}:?\d{2})?"
 )
 _MONTH_WORD = re.compile(

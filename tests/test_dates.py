@@ -50,6 +50,13 @@ def test_local_date_is_gmt7_even_for_utc_offsets():
     assert parsed.published_date == "2023-12-01"
 
 
+@pytest.mark.parametrize("value", ["2022-01-10T22:06:08.684Z", "2022-01-10T22:06:08,684Z",
+                                   "2022-01-10T22:06:08:684Z"])  # the last seen on a real page (homify)
+def test_milliseconds_do_not_hide_the_offset(value):
+    assert parse_iso(value).published_at == "2022-01-10T22:06:08+00:00"
+    assert parse_iso(value).published_date == "2022-01-11"
+
+
 @pytest.mark.parametrize("text,expected", [
     ("T.Ba Th2 06, 2024 9:05 am", "2024-02-06T09:05:00+07:00"),  # phpBB, month first
     ("Thứ Sáu, 1 tháng 12, 2023", "2023-12-01T00:00:00+07:00"),  # Blogger date header
