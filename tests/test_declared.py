@@ -34,7 +34,8 @@ def test_body_given_only_as_structured_data_is_the_article():
     assert page.kind == "article"
     art = page.article
     assert art.title == "Wie man eine runde Tischdecke in nur 7 Schritten herstellt"  # the item's name, no " | homify"
-    assert art.published_date == "2022-01-10"
+    # "2022-01-10T22:06:08:684Z": UTC, so the next morning in Vietnam (the archive's day).
+    assert art.published_at == "2022-01-10T22:06:08+00:00" and art.published_date == "2022-01-11"
     body = art.body_text
     assert body.startswith("Unabhängig von Größe und Stil kannst du dich glücklich schätzen")  # the description
     assert "genauer gesagt, den Durchmesser (das ist das Maß, das von Ende zu Ende" in body  # step 1
