@@ -16,6 +16,7 @@ import lxml.html
 from .bylines import CAPTION_RE, is_byline_text
 from .datelines import dateline_like
 from .page import Block, PageDoc, classed
+from .select import by_classes, elements
 from .text import clean
 from .tuning import (ATTACH_BOX_DEPTH, HEADLINE_MIN_CHARS, ATTACH_LABEL_MAX_CHARS, CAPTION_CLASS_DEPTH, LINK_LINE_MAX_CHARS, LINK_LIST_SHARE,
                      MAX_LINK_DENSITY, MOSTLY_LINKS, RUNNING_LINE_MAX_CHARS, RUNNING_LINE_REPEATS,
@@ -27,14 +28,11 @@ from .tuning import (ATTACH_BOX_DEPTH, HEADLINE_MIN_CHARS, ATTACH_LABEL_MAX_CHAR
                      WIDEN_MAX_PARAGRAPHS, WIDEN_MIN_MEAN_CHARS)
 
 # Site selectors: a first try only; class names on the real site are unknown.
-BODY_SELECTORS = (
-    "//*[@itemprop='articleBody']",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' detail-content ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' content-detail ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' news-content ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]",
-)
+# In this order: //*[@itemprop='articleBody'], then each class name, as
+# //*[contains(concat(' ', normalize-space(@class), ' '), ' <name> ')]
+# (matched in Python: `_selected`).
+BODY_ITEMPROP = "articleBody"
+BODY_CLASSES = ("detail-content", "content-detail", "news-content", "article-content", "entry-content")
 # Where the article ends: related blocks, share widgets, tags.
 STOP_RE = re.compile(
     r"^(tin khác|các tin khác|tin cùng chuyên mục|tin cùng loại|tin liên quan|bài viết khác|"
@@ -95,13 +93,19 @@ def is_stop(block: Block) -> bool:
                 and block.link_chars >= MOSTLY_LINKS * len(block.text))
 
 
+def _selected(root) -> list:
+    """The site selectors' elements: the itemprop's, then each class name's,
+    each in document order (what the selectors' XPaths give, one after the other)."""
+    itemprop = [el for el in elements(root) if el.get("itemprop") == BODY_ITEMPROP]
+    return itemprop + [el for hits in by_classes(root, BODY_CLASSES) for el in hits]
+
+
 def find_body_container(doc: PageDoc, start: float, selectors: bool = True):
     """The element holding most of the article's paragraph text after `start`
     (a site selector's first, unless `selectors` is False)."""
-    for xp in BODY_SELECTORS if selectors else ():
-        for el in doc.root.xpath(xp):
-            if len(clean(el.text_content())) > SELECTOR_BODY_MIN_CHARS and not doc.is_chrome(el):
-                return el
+    for el in _selected(doc.root) if selectors else ():
+        if len(clean(el.text_content())) > SELECTOR_BODY_MIN_CHARS and not doc.is_chrome(el):
+            return el
     scores: dict = {}
     for block in doc.blocks:
         if block.pos <= start or len(block.text) < SCORE_MIN_BLOCK_CHARS:

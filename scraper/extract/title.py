@@ -12,20 +12,15 @@ import re
 from dataclasses import dataclass
 
 from .page import HEADING_TAGS, Block, PageDoc
+from .select import by_classes, elements
 from .text import clean, fold
 from .tuning import TITLE_MAX, TITLE_MIN, TITLE_PREFIX_SHARE
 
 # Site selectors: a first try only; class names on the real site are unknown.
-TITLE_SELECTORS = (
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' title-detail ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' detail-title ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' news-title ')]",
-    "//h1[contains(@class, 'title')]",
-)
-BREADCRUMB_XPATH = (
-    "//*[contains(@class, 'breadcrumb') or contains(@class, 'Breadcrumb') or "
-    "contains(@class, 'BreadCrumb') or contains(@id, 'breadcrumb') or contains(@class, 'duong-dan')]"
-)
+# In this order: each class name, as
+# //*[contains(concat(' ', normalize-space(@class), ' '), ' <name> ')], then
+# //h1[contains(@class, 'title')] (matched in Python: `_selected`).
+TITLE_CLASSES = ("title-detail", "detail-title", "news-title")
 SITE_SUFFIX = re.compile(r"\s*[-|–—:]\s*(liên đoàn lao động|ldld|congdoanbackan|công đoàn).*$", re.I)
 # The site's own name, which <title> and og:title wrap around the headline.
 SITE_NAME = re.compile(r"(liên đoàn lao động|công đoàn|ldld|lđlđ)( tỉnh)?( bắc kạn)?|congdoanbackan(\.org\.vn)?|"
@@ -99,6 +94,20 @@ def _title_key(text: str) -> str:
     return DASHES.sub("-", fold(text))
 
 
+def _selected(root) -> list[list]:
+    """The site selectors' elements, per selector, each in document order."""
+    return by_classes(root, TITLE_CLASSES) + [
+        [el for el in elements(root, "h1") if "title" in (el.get("class") or "")]]
+
+
+def _breadcrumb(el) -> bool:
+    """//*[contains(@class, 'breadcrumb') or contains(@class, 'Breadcrumb') or
+    contains(@class, 'BreadCrumb') or contains(@id, 'breadcrumb') or contains(@class, 'duong-dan')]"""
+    cls = el.get("class") or ""
+    return ("breadcrumb" in cls or "Breadcrumb" in cls or "BreadCrumb" in cls
+            or "breadcrumb" in (el.get("id") or "") or "duong-dan" in cls)
+
+
 def find_headline(doc: PageDoc) -> Headline:
     """The block that matches the structured title, else a site selector's."""
     meta_title = structured_title(doc)
@@ -118,8 +127,8 @@ def find_headline(doc: PageDoc) -> Headline:
                       and b.el.tag in ("h1", "h2", "h3") and b.link_chars == 0), None)
         if block is not None:
             return Headline(meta_title, tuple(headings), block, wrapper=block.el)
-    for xp in TITLE_SELECTORS:
-        hits = [el for el in doc.root.xpath(xp) if clean(el.text_content())]
+    for hits in _selected(doc.root):
+        hits = [el for el in hits if clean(el.text_content())]
         if hits:
             el = hits[0]
             return Headline(meta_title, tuple(headings), Block(el, clean(el.text_content()), doc.order[el], 0))
@@ -128,7 +137,7 @@ def find_headline(doc: PageDoc) -> Headline:
 
 def extract_category(doc: PageDoc) -> str | None:
     """The last breadcrumb name after "Trang chủ", else the structured section."""
-    for el in doc.root.xpath(BREADCRUMB_XPATH):
+    for el in filter(_breadcrumb, elements(doc.root)):
         names = [clean(a.text_content()) for a in el.iter("a")]
         names = [n for n in names if n and fold(n) not in ("trang chu", "home")]
         if names:
