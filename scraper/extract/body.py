@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 import lxml.html
+from lxml import etree
 
 from .bylines import CAPTION_RE, is_byline_text
 from .datelines import dateline_like
@@ -70,6 +71,8 @@ CAPTION_CLASS = re.compile(r"caption|credit|bildunterschrift|legende|(image|img|
                            re.I)
 # Layout tables: a cell's siblings are other cells (a sidebar), not sections.
 TABLE_PARTS = frozenset("table tbody thead tr td th".split())
+_CELLS = etree.XPath("./td|./th")  # compiled once, not per call
+_ROWS = etree.XPath("./tr|./tbody/tr")
 # Siblings that are never a section of the body: a <header> or <footer> not
 # taken for chrome (an <article>'s own: meta line, author's bio), a form.
 NOT_SECTION_TAGS = frozenset("header footer aside nav form".split())
@@ -129,18 +132,18 @@ def find_body_container(doc: PageDoc, start: float, selectors: bool = True):
 def continue_table(doc: PageDoc, container):
     """An old table layout that splits one article over several one-cell rows
     (text, a photo cell, more text, the byline): the article is the table."""
-    if container.tag == "tr" and len(container.xpath("./td|./th")) == 1:
-        container = container.xpath("./td|./th")[0]
+    if container.tag == "tr" and len(_CELLS(container)) == 1:
+        container = _CELLS(container)[0]
     if container.tag != "td":
         return container
     row = container.getparent()
     table = row.getparent() if row is not None else None
     if table is not None and table.tag == "tbody":
         table = table.getparent()
-    if row is None or table is None or table.tag != "table" or len(row.xpath("./td|./th")) != 1:
+    if row is None or table is None or table.tag != "table" or len(_CELLS(row)) != 1:
         return container
-    rows = table.xpath("./tr|./tbody/tr")
-    if any(len(r.xpath("./td|./th")) != 1 for r in rows):
+    rows = _ROWS(table)
+    if any(len(_CELLS(r)) != 1 for r in rows):
         return container
     following = rows[rows.index(row) + 1:] if row in rows else []
     extra = 0

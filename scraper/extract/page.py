@@ -77,6 +77,11 @@ TEMPLATE_PLACEHOLDER_RE = re.compile(r"\{\{|\{%|<%|\$\{")
 # lxml refuses str input that carries an XML encoding declaration.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 EMPTY_PAGE = "<html><body></body></html>"
+# Compiled once, not per page.
+_JSONLD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
+_METAS = etree.XPath("//meta[@content]")
+_BASE_HREF = etree.XPath("string((//base[@href])[1]/@href)")
+_CANONICAL = etree.XPath("string((//link[@rel='canonical'])[1]/@href)")
 
 
 def _inside_article(el) -> bool:
@@ -148,6 +153,9 @@ class PageDoc:
     # Siblings left out when an article's sections were merged (a share bar,
     # a related box between the body and the next section): always chrome.
     excluded: frozenset = frozenset()
+    # What depends on the parsed page alone (not on `protected` or `excluded`),
+    # computed once: shared with every derived page, as the tree is.
+    memo: dict = field(default_factory=dict, repr=False)
     _chrome: dict = field(default_factory=dict, init=False, repr=False)
     _groups: dict = field(default_factory=dict, init=False, repr=False)  # running text of same-class siblings
 
@@ -205,10 +213,7 @@ class PageDoc:
 
     def last_order(self, el) -> int:
         """Document order of the last element inside `el` (pre-order: the last one iterated)."""
-        last = el
-        for last in el.iter():
-            pass
-        return self.order[last]
+        return self.order[_last(el)]
 
     def is_chrome(self, el, stop=None) -> bool:
         """True when `el` or an ancestor (up to `stop`) is site furniture."""
@@ -283,7 +288,7 @@ def _sizes(root) -> dict:
 
 def _jsonld(root) -> list[dict]:
     found = []
-    for script in root.xpath("//script[@type='application/ld+json']"):
+    for script in _JSONLD_SCRIPTS(root):
         try:
             data = json.loads(script.text or "")
         except ValueError:
@@ -300,7 +305,7 @@ def _jsonld(root) -> list[dict]:
 
 def _meta(root) -> dict[str, str]:
     meta = {}
-    for el in root.xpath("//meta[@content]"):
+    for el in _METAS(root):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
         if key and key not in meta:
             meta[key] = el.get("content")
@@ -348,6 +353,8 @@ class _Runs:
             self.parts.append("\n")
 
     def flush(self) -> None:
+        if not self.parts:
+            return  # nothing since the last flush (which left nothing else to reset)
         lines = [clean(line) for line in "".join(self.parts).split("\n")]
         text = "\n".join(line for line in lines if line)
         if text and self.owner is not None:
@@ -356,11 +363,16 @@ class _Runs:
         self.italic_chars = 0
 
 
+def _last(el):
+    """The last node inside `el` in document order, the last one `el.iter()`
+    gives: its last child's last child, and so on (not a walk of all of it)."""
+    while len(el):
+        el = el[-1]
+    return el
+
+
 def _last_pos(el, order) -> float:
-    last = el
-    for last in el.iter():
-        pass
-    return order[last] + 0.5
+    return order[_last(el)] + 0.5
 
 
 def _blocks(root, order) -> tuple[Block, ...]:
@@ -384,7 +396,9 @@ def _blocks(root, order) -> tuple[Block, ...]:
             elif ctag:
                 walk(child, owner, inner_link, inner_italic)
                 runs.owner = owner
-            runs.add(child.tail, _last_pos(child, order), inner_link, inner_italic)
+            tail = child.tail
+            if tail:
+                runs.add(tail, _last_pos(child, order), inner_link, inner_italic)
         if is_block:
             runs.flush()
 
@@ -460,12 +474,12 @@ def parse(html: str | bytes, url: str) -> PageDoc:
         root = lxml.html.document_fromstring(EMPTY_PAGE)
     jsonld = _jsonld(root)
     meta = _meta(root)
-    base_href = root.xpath("string((//base[@href])[1]/@href)").strip()
+    base_href = _BASE_HREF(root).strip()
     try:
         base_url = urljoin(url, base_href) if base_href else url
     except ValueError:  # a malformed <base href> is ignored, as browsers do
         base_url = url
-    canonical = root.xpath("string((//link[@rel='canonical'])[1]/@href)").strip() or None
+    canonical = _CANONICAL(root).strip() or None
     try:
         canonical = urljoin(base_url, canonical) if canonical else None
     except ValueError:

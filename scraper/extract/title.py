@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lxml import etree
+
 from .page import HEADING_TAGS, Block, PageDoc
 from .select import by_classes, elements
 from .text import clean, fold
@@ -27,6 +29,7 @@ SITE_NAME = re.compile(r"(liên đoàn lao động|công đoàn|ldld|lđlđ)( t�
                        r"cong doan bac kan|trang chủ", re.I)
 TITLE_SEPARATORS = re.compile(r"\s*(?:\|+|::+\.?|\.::+|»|«|•|\s[-–—]\s)\s*")
 DASHES = re.compile("[\u2010-\u2015\u2212]")
+_BOLD = etree.XPath("./b|./strong|./font/b|./span/strong|./font")  # compiled once, not per call
 TITLE_CLASS = re.compile(r"title|tieu-?de|headline|heading", re.I)
 ARTICLE_TYPES = ("NewsArticle", "Article", "BlogPosting")
 
@@ -63,7 +66,7 @@ def heading_like(block: Block) -> bool:
     if TITLE_CLASS.search(cls):
         return True
     # A short block written entirely in bold.
-    bold = el.xpath("./b|./strong|./font/b|./span/strong|./font")
+    bold = _BOLD(el)
     if bold and clean(bold[0].text_content()) == block.text and block.link_chars == 0:
         return True
     return False
@@ -113,17 +116,27 @@ def find_headline(doc: PageDoc) -> Headline:
     meta_title = structured_title(doc)
     headings = [b for b in doc.blocks if heading_like(b) and not doc.is_chrome(b.el)]
     if meta_title:
-        candidates = [(_title_key(b.text), b) for b in
-                      headings + [b for b in doc.blocks if len(b.text) <= TITLE_MAX]]
+        short = headings + [b for b in doc.blocks if len(b.text) <= TITLE_MAX]
+        keys: dict[str, str] = {}
+
+        def candidates():
+            # (title key, block), each key folded only when the search gets
+            # to it (the headline is usually among the first) and once.
+            for b in short:
+                fb = keys.get(b.text)
+                if fb is None:
+                    fb = keys[b.text] = _title_key(b.text)
+                yield fb, b
+
         variants = [_title_key(w) for w in title_variants(meta_title)]
         for fw in variants:  # most specific first
-            block = next((b for fb, b in candidates if same_folded(fb, fw)
+            block = next((b for fb, b in candidates() if same_folded(fb, fw)
                           and not doc.is_chrome(b.el)), None)
             if block is not None:
                 return Headline(meta_title, tuple(headings), block)
         # The headline itself, as a real heading, inside a wrapper classed
         # like chrome: the wrapper is the article's, not the site's.
-        block = next((b for fb, b in candidates if fb == variants[0]
+        block = next((b for fb, b in candidates() if fb == variants[0]
                       and b.el.tag in ("h1", "h2", "h3") and b.link_chars == 0), None)
         if block is not None:
             return Headline(meta_title, tuple(headings), block, wrapper=block.el)
