@@ -209,30 +209,51 @@ def _drop_running_lines(blocks: list[Block]) -> list[Block]:
     return [b for b in blocks if counts.get(b.text, 0) < RUNNING_LINE_REPEATS]
 
 
+_STOP, _SKIP, _KEEP = 1, 2, 3
+
+
+def _verdict(block: Block) -> int:
+    """What the body makes of a block by its own text and classes, wherever
+    the container is: where it ends (_STOP), not its text (_SKIP), or text."""
+    if is_stop(block):
+        return _STOP
+    if (ATTACH_LABEL.match(block.text) and len(block.text) < ATTACH_LABEL_MAX_CHARS
+            or classed(block.el, ATTACH_BOX, ATTACH_BOX_DEPTH)):
+        return _SKIP  # "File đính kèm:" and the file lines under it
+    if PAGE_NUMBER.match(block.text):
+        return _SKIP  # "Trang 1/2": a printed page's footer
+    if (STOP_RE.match(block.text) and len(block.text) - block.link_chars <= STOP_HEADING_MAX) or (
+            len(block.text) < LINK_LINE_MAX_CHARS and (
+                block.link_chars >= len(block.text) * LINK_LIST_SHARE
+                or (block.link_chars >= len(block.text) * MOSTLY_LINKS
+                    and DATED_ITEM.search(block.text)))):
+        return _SKIP  # "Xem thêm: <a>…</a>", lone links, "<a>Headline</a> (12/12/2024)" items
+    return _KEEP
+
+
 def body_blocks(doc: PageDoc, container, start: float) -> list[Block]:
     """The container's text blocks after `start` that are the article's."""
     inside = set(container.iter())
+    # Each block's `_verdict`, read once per page (body_blocks runs for the
+    # container, each wider candidate and each reading of the page).
+    verdicts = doc.memo.get("body_verdicts")
+    if verdicts is None:
+        verdicts = doc.memo["body_verdicts"] = [None] * len(doc.blocks)
     kept = []
-    for block in doc.blocks:
+    for i, block in enumerate(doc.blocks):
         if block.el not in inside or block.pos <= start:
             continue
         if doc.is_chrome(block.el, stop=container):
             continue
-        if is_stop(block):
+        verdict = verdicts[i]
+        if verdict is None:
+            verdict = verdicts[i] = _verdict(block)
+        if verdict == _STOP:
             if kept and not (_inline_related(doc, block, inside) or _body_resumes(doc, block, inside)):
                 break
             continue
-        if (ATTACH_LABEL.match(block.text) and len(block.text) < ATTACH_LABEL_MAX_CHARS
-                or classed(block.el, ATTACH_BOX, ATTACH_BOX_DEPTH)):
-            continue  # "File đính kèm:" and the file lines under it
-        if PAGE_NUMBER.match(block.text):
-            continue  # "Trang 1/2": a printed page's footer
-        if (STOP_RE.match(block.text) and len(block.text) - block.link_chars <= STOP_HEADING_MAX) or (
-                len(block.text) < LINK_LINE_MAX_CHARS and (
-                    block.link_chars >= len(block.text) * LINK_LIST_SHARE
-                    or (block.link_chars >= len(block.text) * MOSTLY_LINKS
-                        and DATED_ITEM.search(block.text)))):
-            continue  # "Xem thêm: <a>…</a>", lone links, "<a>Headline</a> (12/12/2024)" items
+        if verdict == _SKIP:
+            continue
         kept.append(block)
     # A <figcaption> is its photo's caption (images[].caption), not body text,
     # unless the captions are all the text there is (a photo story).

@@ -105,6 +105,14 @@ def chrome_classed(names: str) -> int:
     return found
 
 
+@lru_cache(maxsize=4096)
+def article_part(names: str) -> bool:
+    """ARTICLE_PART_RE finds a part of an article in these class and id
+    tokens (cached as `chrome_classed` is: a site's class names repeat on
+    every page, and the pattern costs several µs a search)."""
+    return ARTICLE_PART_RE.search(names) is not None
+
+
 def classed(el, pattern, depth: int | None = CLASS_HINT_DEPTH, stop=None) -> bool:
     """`el` or one of its next `depth` ancestors (all of them up to `stop`
     when depth is None) has a class or id matching `pattern`."""
@@ -239,13 +247,13 @@ class PageDoc:
             if tag in CHROME_TAGS:
                 # <header>/<footer> of an <article> hold its title, date, byline;
                 # a "header" holding most of the page's text wraps the page.
-                if not (tag in ("header", "footer") and (_inside_article(node) or ARTICLE_PART_RE.search(names))) and not (
+                if not (tag in ("header", "footer") and (_inside_article(node) or article_part(names))) and not (
                         tag == "header" and self.sizes.get(node, 0) >= WRAPPER_SHARE * self.total):
                     result = True
                     break
             elif tag in ("article", "main"):
                 pass  # an <article>'s classes describe the post (WordPress's "tag-<slug>"), not chrome
-            elif ((surety := chrome_classed(names)) and not ARTICLE_PART_RE.search(names)
+            elif ((surety := chrome_classed(names)) and not article_part(names)
                   and self.sizes.get(node, 0) < WRAPPER_SHARE * self.total
                   and not (surety == 1 and self.holds_running_text(node))):
                 # A class name is a hint, not proof: an element holding most of
@@ -333,7 +341,8 @@ class _Runs:
     def add(self, text: str | None, pos: float, in_link: bool, in_italic: bool = False) -> None:
         if not text:
             return
-        if not text.strip():
+        stripped = text.strip()
+        if not stripped:
             self.parts.append(" ")
             return
         if self.pos is None:
@@ -341,9 +350,9 @@ class _Runs:
         self.pending_breaks = 0
         self.parts.append(text)
         if in_link:
-            self.link_chars += len(text.strip())
+            self.link_chars += len(stripped)
         if in_italic:
-            self.italic_chars += len(text.strip())
+            self.italic_chars += len(stripped)
 
     def line_break(self, pos: float) -> None:
         self.pending_breaks += 1
@@ -379,8 +388,8 @@ def _blocks(root, order) -> tuple[Block, ...]:
     body = root.find("body")
     runs = _Runs(order)
 
-    def walk(el, owner, in_link, in_italic):
-        tag = el.tag if isinstance(el.tag, str) else ""
+    def walk(el, tag, owner, in_link, in_italic):
+        # `tag`: el.tag, read once by the caller ("" for a comment's).
         is_block = tag in BLOCK_TAGS or el is body
         if is_block:
             runs.flush()
@@ -388,13 +397,15 @@ def _blocks(root, order) -> tuple[Block, ...]:
         runs.owner = owner
         inner_link = in_link or tag == "a"
         inner_italic = in_italic or tag in ("em", "i") or "italic" in (el.get("style") or "")
-        runs.add(el.text, order[el] + 0.25, inner_link, inner_italic)
+        text = el.text
+        if text:
+            runs.add(text, order[el] + 0.25, inner_link, inner_italic)
         for child in el:
-            ctag = child.tag if isinstance(child.tag, str) else ""
+            ctag = child.tag
             if ctag == "br":
                 runs.line_break(order[child])
-            elif ctag:
-                walk(child, owner, inner_link, inner_italic)
+            elif isinstance(ctag, str) and ctag:
+                walk(child, ctag, owner, inner_link, inner_italic)
                 runs.owner = owner
             tail = child.tail
             if tail:
@@ -402,7 +413,8 @@ def _blocks(root, order) -> tuple[Block, ...]:
         if is_block:
             runs.flush()
 
-    walk(body if body is not None else root, None, False, False)
+    top = body if body is not None else root
+    walk(top, top.tag if isinstance(top.tag, str) else "", None, False, False)
     runs.flush()
     return tuple(runs.blocks)
 
