@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -273,9 +273,38 @@ class PageDoc:
         if not href or href.startswith(("javascript:", "mailto:", "tel:", "data:", "#")):
             return None
         try:
+            if rooted(href) and self.base_url:
+                return _join_rooted(self.base_url, href)
             return urljoin(self.base_url, href)
         except ValueError:
             return None
+
+
+# An href from the site's root ("/tin-tuc.html", not "//host/…") joined to a
+# base depends on the base's scheme and host alone: urljoin takes a path that
+# starts with "/" as it is, never the base's path or query. So a menu's links,
+# the same on every page of a site, are joined once (urljoin costs ~5 µs).
+_ROOTED: dict = {}
+ROOTED_CACHE = 4096
+
+
+def rooted(href: str) -> bool:
+    """The href's path starts at the root: one "/" first, and no tab or line
+    break (urlsplit drops them, which could make "/\t/" a "//")."""
+    return (href[:1] == "/" and href[1:2] != "/"
+            and "\t" not in href and "\n" not in href and "\r" not in href)
+
+
+def _join_rooted(base: str, href: str) -> str:
+    scheme, netloc = urlsplit(base)[:2]
+    key = (scheme, netloc, href)
+    joined = _ROOTED.get(key)
+    if joined is None:
+        joined = urljoin(base, href)
+        if len(_ROOTED) >= ROOTED_CACHE:
+            _ROOTED.clear()
+        _ROOTED[key] = joined
+    return joined
 
 
 def is_running(block: Block) -> bool:
