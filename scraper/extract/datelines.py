@@ -14,6 +14,7 @@ from lxml import etree
 
 from ..dates import ParsedDate, date_count, parse_date, parse_iso
 from .page import Block, PageDoc, classed
+from .select import elements
 from .text import fold
 from .tuning import (BARE_DATE_RESIDUE, BREADCRUMB_DEPTH, DATE_LABEL_MAX_CHARS, DATELINE_MAX_CHARS,
                      DATELINE_MAX_RESIDUE, INFO_BOX_MAX_CHARS, MOSTLY_LINKS)
@@ -48,7 +49,6 @@ TIME_OF_DAY = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}")
 FOUR_DIGITS = re.compile(r"\d{4}")
 # Compiled once, not per call.
 _TIMES = etree.XPath("//time[@datetime]")
-_MICRODATA_DATES = etree.XPath("//*[@itemprop='datePublished'] | //abbr[contains(@class, 'published')]")
 
 
 def residue(text: str) -> int:
@@ -125,6 +125,13 @@ def dateline_candidates(doc: PageDoc) -> list[tuple[Block, ParsedDate]]:
     return found
 
 
+def _microdata_dates(root) -> list:
+    """//*[@itemprop='datePublished'] | //abbr[contains(@class, 'published')],
+    matched in Python (libxml2's contains() on every element costs more)."""
+    return [el for el in elements(root) if el.get("itemprop") == "datePublished"
+            or (el.tag == "abbr" and "published" in (el.get("class") or ""))]
+
+
 def structured_date(doc: PageDoc) -> ParsedDate | None:
     """The publication date given as data: JSON-LD, meta tags, <time>, microdata."""
     for item in doc.jsonld:
@@ -139,7 +146,7 @@ def structured_date(doc: PageDoc) -> ParsedDate | None:
         if not doc.is_chrome(el) and (parsed := parse_iso(el.get("datetime"))):
             return parsed
     # Microdata and microformats: itemprop="datePublished", <abbr class="published" title=…>.
-    for el in _MICRODATA_DATES(doc.root):
+    for el in _microdata_dates(doc.root):
         value = el.get("content") or el.get("datetime") or el.get("title") or ""
         if not doc.is_chrome(el) and (parsed := parse_iso(value)):
             return parsed
