@@ -34,7 +34,7 @@ _BMP_DIGIT_RUN: re.Pattern | None = None
 
 
 def hash_digits(text: str) -> str:
-    """Every run of decimal digits as one "#": `re.sub(r"\d+", "#", text)`,
+    r"""Every run of decimal digits as one "#": `re.sub(r"\d+", "#", text)`,
     faster. \d asks each character's Unicode category; a class of the same
     characters is one table lookup (twice as fast on a page's text). The
     class holds the Basic Multilingual Plane's digits; text with characters
