@@ -12,10 +12,12 @@ import re
 from bisect import bisect_left, bisect_right
 
 import lxml.html
+from lxml import etree
 
 from .bylines import CAPTION_RE, is_byline_text
 from .datelines import dateline_like
 from .page import Block, PageDoc, classed
+from .select import by_classes, elements
 from .text import clean
 from .tuning import (ATTACH_BOX_DEPTH, HEADLINE_MIN_CHARS, ATTACH_LABEL_MAX_CHARS, CAPTION_CLASS_DEPTH, LINK_LINE_MAX_CHARS, LINK_LIST_SHARE,
                      MAX_LINK_DENSITY, MOSTLY_LINKS, RUNNING_LINE_MAX_CHARS, RUNNING_LINE_REPEATS,
@@ -27,14 +29,11 @@ from .tuning import (ATTACH_BOX_DEPTH, HEADLINE_MIN_CHARS, ATTACH_LABEL_MAX_CHAR
                      WIDEN_MAX_PARAGRAPHS, WIDEN_MIN_MEAN_CHARS)
 
 # Site selectors: a first try only; class names on the real site are unknown.
-BODY_SELECTORS = (
-    "//*[@itemprop='articleBody']",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' detail-content ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' content-detail ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' news-content ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]",
-)
+# In this order: //*[@itemprop='articleBody'], then each class name, as
+# //*[contains(concat(' ', normalize-space(@class), ' '), ' <name> ')]
+# (matched in Python: `_selected`).
+BODY_ITEMPROP = "articleBody"
+BODY_CLASSES = ("detail-content", "content-detail", "news-content", "article-content", "entry-content")
 # Where the article ends: related blocks, share widgets, tags.
 STOP_RE = re.compile(
     r"^(tin khác|các tin khác|tin cùng chuyên mục|tin cùng loại|tin liên quan|bài viết khác|"
@@ -72,6 +71,8 @@ CAPTION_CLASS = re.compile(r"caption|credit|bildunterschrift|legende|(image|img|
                            re.I)
 # Layout tables: a cell's siblings are other cells (a sidebar), not sections.
 TABLE_PARTS = frozenset("table tbody thead tr td th".split())
+_CELLS = etree.XPath("./td|./th")  # compiled once, not per call
+_ROWS = etree.XPath("./tr|./tbody/tr")
 # Siblings that are never a section of the body: a <header> or <footer> not
 # taken for chrome (an <article>'s own: meta line, author's bio), a form.
 NOT_SECTION_TAGS = frozenset("header footer aside nav form".split())
@@ -95,13 +96,19 @@ def is_stop(block: Block) -> bool:
                 and block.link_chars >= MOSTLY_LINKS * len(block.text))
 
 
+def _selected(root) -> list:
+    """The site selectors' elements: the itemprop's, then each class name's,
+    each in document order (what the selectors' XPaths give, one after the other)."""
+    itemprop = [el for el in elements(root) if el.get("itemprop") == BODY_ITEMPROP]
+    return itemprop + [el for hits in by_classes(root, BODY_CLASSES) for el in hits]
+
+
 def find_body_container(doc: PageDoc, start: float, selectors: bool = True):
     """The element holding most of the article's paragraph text after `start`
     (a site selector's first, unless `selectors` is False)."""
-    for xp in BODY_SELECTORS if selectors else ():
-        for el in doc.root.xpath(xp):
-            if len(clean(el.text_content())) > SELECTOR_BODY_MIN_CHARS and not doc.is_chrome(el):
-                return el
+    for el in _selected(doc.root) if selectors else ():
+        if len(clean(el.text_content())) > SELECTOR_BODY_MIN_CHARS and not doc.is_chrome(el):
+            return el
     scores: dict = {}
     for block in doc.blocks:
         if block.pos <= start or len(block.text) < SCORE_MIN_BLOCK_CHARS:
@@ -125,18 +132,18 @@ def find_body_container(doc: PageDoc, start: float, selectors: bool = True):
 def continue_table(doc: PageDoc, container):
     """An old table layout that splits one article over several one-cell rows
     (text, a photo cell, more text, the byline): the article is the table."""
-    if container.tag == "tr" and len(container.xpath("./td|./th")) == 1:
-        container = container.xpath("./td|./th")[0]
+    if container.tag == "tr" and len(_CELLS(container)) == 1:
+        container = _CELLS(container)[0]
     if container.tag != "td":
         return container
     row = container.getparent()
     table = row.getparent() if row is not None else None
     if table is not None and table.tag == "tbody":
         table = table.getparent()
-    if row is None or table is None or table.tag != "table" or len(row.xpath("./td|./th")) != 1:
+    if row is None or table is None or table.tag != "table" or len(_CELLS(row)) != 1:
         return container
-    rows = table.xpath("./tr|./tbody/tr")
-    if any(len(r.xpath("./td|./th")) != 1 for r in rows):
+    rows = _ROWS(table)
+    if any(len(_CELLS(r)) != 1 for r in rows):
         return container
     following = rows[rows.index(row) + 1:] if row in rows else []
     extra = 0
@@ -202,30 +209,51 @@ def _drop_running_lines(blocks: list[Block]) -> list[Block]:
     return [b for b in blocks if counts.get(b.text, 0) < RUNNING_LINE_REPEATS]
 
 
+_STOP, _SKIP, _KEEP = 1, 2, 3
+
+
+def _verdict(block: Block) -> int:
+    """What the body makes of a block by its own text and classes, wherever
+    the container is: where it ends (_STOP), not its text (_SKIP), or text."""
+    if is_stop(block):
+        return _STOP
+    if (ATTACH_LABEL.match(block.text) and len(block.text) < ATTACH_LABEL_MAX_CHARS
+            or classed(block.el, ATTACH_BOX, ATTACH_BOX_DEPTH)):
+        return _SKIP  # "File đính kèm:" and the file lines under it
+    if PAGE_NUMBER.match(block.text):
+        return _SKIP  # "Trang 1/2": a printed page's footer
+    if (STOP_RE.match(block.text) and len(block.text) - block.link_chars <= STOP_HEADING_MAX) or (
+            len(block.text) < LINK_LINE_MAX_CHARS and (
+                block.link_chars >= len(block.text) * LINK_LIST_SHARE
+                or (block.link_chars >= len(block.text) * MOSTLY_LINKS
+                    and DATED_ITEM.search(block.text)))):
+        return _SKIP  # "Xem thêm: <a>…</a>", lone links, "<a>Headline</a> (12/12/2024)" items
+    return _KEEP
+
+
 def body_blocks(doc: PageDoc, container, start: float) -> list[Block]:
     """The container's text blocks after `start` that are the article's."""
     inside = set(container.iter())
+    # Each block's `_verdict`, read once per page (body_blocks runs for the
+    # container, each wider candidate and each reading of the page).
+    verdicts = doc.memo.get("body_verdicts")
+    if verdicts is None:
+        verdicts = doc.memo["body_verdicts"] = [None] * len(doc.blocks)
     kept = []
-    for block in doc.blocks:
+    for i, block in enumerate(doc.blocks):
         if block.el not in inside or block.pos <= start:
             continue
         if doc.is_chrome(block.el, stop=container):
             continue
-        if is_stop(block):
+        verdict = verdicts[i]
+        if verdict is None:
+            verdict = verdicts[i] = _verdict(block)
+        if verdict == _STOP:
             if kept and not (_inline_related(doc, block, inside) or _body_resumes(doc, block, inside)):
                 break
             continue
-        if (ATTACH_LABEL.match(block.text) and len(block.text) < ATTACH_LABEL_MAX_CHARS
-                or classed(block.el, ATTACH_BOX, ATTACH_BOX_DEPTH)):
-            continue  # "File đính kèm:" and the file lines under it
-        if PAGE_NUMBER.match(block.text):
-            continue  # "Trang 1/2": a printed page's footer
-        if (STOP_RE.match(block.text) and len(block.text) - block.link_chars <= STOP_HEADING_MAX) or (
-                len(block.text) < LINK_LINE_MAX_CHARS and (
-                    block.link_chars >= len(block.text) * LINK_LIST_SHARE
-                    or (block.link_chars >= len(block.text) * MOSTLY_LINKS
-                        and DATED_ITEM.search(block.text)))):
-            continue  # "Xem thêm: <a>…</a>", lone links, "<a>Headline</a> (12/12/2024)" items
+        if verdict == _SKIP:
+            continue
         kept.append(block)
     # A <figcaption> is its photo's caption (images[].caption), not body text,
     # unless the captions are all the text there is (a photo story).

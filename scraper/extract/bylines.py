@@ -85,7 +85,8 @@ def looks_like_name(segment: str) -> bool:
     for word in words:
         if not _NAME_TOKEN.match(word) or not word[0].isupper():
             return False
-    if _ROLE.search(fold(segment) + " ") or fold(segment) in PLACES:
+    folded = fold(segment)
+    if _ROLE.search(folded + " ") or folded in PLACES:
         return False
     return not _is_acronym_unit(words)
 

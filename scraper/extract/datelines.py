@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from ..dates import ParsedDate, date_count, parse_date, parse_iso
 from .page import Block, PageDoc, classed
+from .select import elements
 from .text import fold
 from .tuning import (BARE_DATE_RESIDUE, BREADCRUMB_DEPTH, DATE_LABEL_MAX_CHARS, DATELINE_MAX_CHARS,
                      DATELINE_MAX_RESIDUE, INFO_BOX_MAX_CHARS, MOSTLY_LINKS)
@@ -44,6 +47,8 @@ TIME_OF_DAY = re.compile(r"\d{1,2}\s*[:h]\s*\d{2}")
 # Every form parse_date reads carries a four-digit year: without one, skip
 # the (costly) residue test; most blocks of a page have no year in them.
 FOUR_DIGITS = re.compile(r"\d{4}")
+# Compiled once, not per call.
+_TIMES = etree.XPath("//time[@datetime]")
 
 
 def residue(text: str) -> int:
@@ -76,8 +81,14 @@ def _dateline(text: str, label: Block | None) -> ParsedDate | None:
     return parse_date(text)
 
 
-def dateline_candidates(doc: PageDoc) -> list[tuple[Block, ParsedDate]]:
-    """Every dateline on the page outside chrome, one per block, in document order."""
+def _dated_lines(doc: PageDoc) -> list:
+    """(block, in breadcrumb, number of lines, [(line index, line, date)]) for
+    each block with a line that reads as a dateline, before the chrome test.
+    It depends on the parsed page alone, so it is read once per page and kept
+    in `doc.memo`, which the page's protected and excluding copies share."""
+    found = doc.memo.get("dated_lines")
+    if found is not None:
+        return found
     found = []
     previous = None
     for block in doc.blocks:
@@ -88,21 +99,37 @@ def dateline_candidates(doc: PageDoc) -> list[tuple[Block, ParsedDate]]:
         # An info box prints the date as one line among others
         # ("Chuyên mục: …", "Ngày đăng: …", "Lượt xem: …"): each line counts.
         lines = block.text.split("\n") if len(block.text) <= INFO_BOX_MAX_CHARS else [block.text]
+        dated = [(i, text, parsed) for i, text in enumerate(lines)
+                 if (parsed := _dateline(text, label if i == 0 else None)) is not None]
+        if dated:
+            found.append((block, in_breadcrumb, len(lines), dated))
+    doc.memo["dated_lines"] = found
+    return found
+
+
+def dateline_candidates(doc: PageDoc) -> list[tuple[Block, ParsedDate]]:
+    """Every dateline on the page outside chrome, one per block, in document order."""
+    found = []
+    for block, in_breadcrumb, line_count, lines in _dated_lines(doc):
         dated = []
-        for i, text in enumerate(lines):
-            parsed = _dateline(text, label if i == 0 else None)
-            if parsed is None:
-                continue
+        for i, text, parsed in lines:
             if doc.is_chrome(block.el) and not (in_breadcrumb and TIME_OF_DAY.search(text)):
                 continue  # (a breadcrumb line may end with the dateline)
             # A line of a box gets a position of its own, still before the
             # next element's (an info box has fewer than 300 lines).
-            candidate = block if len(lines) == 1 else Block(
+            candidate = block if line_count == 1 else Block(
                 block.el, text, block.pos + i / 1000, 0, 0)
             dated.append((candidate, parsed))
         published = [d for d in dated if PUBLISHED_WORD.search(d[0].text)]
         found.extend((published or dated)[:1])
     return found
+
+
+def _microdata_dates(root) -> list:
+    """//*[@itemprop='datePublished'] | //abbr[contains(@class, 'published')],
+    matched in Python (libxml2's contains() on every element costs more)."""
+    return [el for el in elements(root) if el.get("itemprop") == "datePublished"
+            or (el.tag == "abbr" and "published" in (el.get("class") or ""))]
 
 
 def structured_date(doc: PageDoc) -> ParsedDate | None:
@@ -115,11 +142,11 @@ def structured_date(doc: PageDoc) -> ParsedDate | None:
                 "og:published_time", "dc.date.issued", "dc.date"):
         if (value := doc.meta.get(key)) and (parsed := parse_iso(value) or parse_date(value)):
             return parsed
-    for el in doc.root.xpath("//time[@datetime]"):
+    for el in _TIMES(doc.root):
         if not doc.is_chrome(el) and (parsed := parse_iso(el.get("datetime"))):
             return parsed
     # Microdata and microformats: itemprop="datePublished", <abbr class="published" title=…>.
-    for el in doc.root.xpath("//*[@itemprop='datePublished'] | //abbr[contains(@class, 'published')]"):
+    for el in _microdata_dates(doc.root):
         value = el.get("content") or el.get("datetime") or el.get("title") or ""
         if not doc.is_chrome(el) and (parsed := parse_iso(value)):
             return parsed

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
+from lxml import etree
 from w3lib.url import safe_url_string
 
 from ..items import Attachment, Image
@@ -38,6 +39,11 @@ VIDEO_RE = re.compile(r"(youtube\.com|youtu\.be|vimeo\.com|facebook\.com/plugins
 SHARED_DOC = re.compile(r"^https?://(drive|docs)\.google\.com/(file|document|spreadsheets|presentation)/d/", re.I)
 GENERIC_LINK_TEXT = re.compile(r"^(tải về|tải xuống|download|xem|xem trực tuyến|tại đây|tải file|file|tệp)?$", re.I)
 DOWNLOAD_PARAM = re.compile(r"([?&])(download|dl|attachment|force|forcedownload)=[^&]*", re.I)
+
+# Compiled once, not per call.
+_TABLE_ROWS = etree.XPath("./tr|./tbody/tr|./thead/tr")
+_CELLS = etree.XPath("./td|./th")
+_ITALICS = etree.XPath(".//em|.//i")
 
 
 def caption_like(block: Block) -> bool:
@@ -104,17 +110,17 @@ def image_url(doc: PageDoc, img) -> str | None:
 def _table_caption(table, img) -> str | None:
     """A 2-3 row table holding the image: the caption is the other rows' text,
     or, for images side by side, the cell under this image."""
-    rows = table.xpath("./tr|./tbody/tr|./thead/tr")
+    rows = _TABLE_ROWS(table)
     if not 1 < len(rows) <= TABLE_CAPTION_MAX_ROWS:
         return None
     own = next((r for r in rows if img in set(r.iter())), None)
     others = [r for r in rows if r is not own]
     if own is not None:
-        cells = own.xpath("./td|./th")
+        cells = _CELLS(own)
         if len(cells) > 1:
             index = next((i for i, c in enumerate(cells) if img in set(c.iter())), None)
             for row in others:
-                row_cells = row.xpath("./td|./th")
+                row_cells = _CELLS(row)
                 if index is not None and len(row_cells) == len(cells):
                     text = clean(row_cells[index].text_content())
                     if text:
@@ -156,7 +162,7 @@ def _is_styled_caption(el) -> bool:
     if "text-align:center" in style or (el.get("align") or "").lower() == "center":
         return True
     text = clean(el.text_content())
-    italic = " ".join(clean(i.text_content()) for i in el.xpath(".//em|.//i"))
+    italic = " ".join(clean(i.text_content()) for i in _ITALICS(el))
     return bool(text) and clean(italic) == text
 
 

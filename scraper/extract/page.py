@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -77,6 +77,20 @@ TEMPLATE_PLACEHOLDER_RE = re.compile(r"\{\{|\{%|<%|\$\{")
 # lxml refuses str input that carries an XML encoding declaration.
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 EMPTY_PAGE = "<html><body></body></html>"
+# lxml.html's parser asks a Python method (HtmlElementClassLookup.lookup) for
+# the class of every element it hands out, ~1 µs each. This one gets the same
+# classes from lxml's own lookup, in C, minus the form controls' subclasses
+# (FormElement, InputElement, …: methods the extractor never calls). Same
+# parser otherwise (lxml.html.HTMLParser's options).
+_PARSER = lxml.html.HTMLParser()
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity))
+# Compiled once, not per page.
+_JSONLD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
+_METAS = etree.XPath("//meta[@content]")
+_BASE_HREF = etree.XPath("string((//base[@href])[1]/@href)")
+_CANONICAL = etree.XPath("string((//link[@rel='canonical'])[1]/@href)")
 
 
 def _inside_article(el) -> bool:
@@ -98,6 +112,14 @@ def chrome_classed(names: str) -> int:
         if CHROME_EDGE_RE.search(token):
             found = 1
     return found
+
+
+@lru_cache(maxsize=4096)
+def article_part(names: str) -> bool:
+    """ARTICLE_PART_RE finds a part of an article in these class and id
+    tokens (cached as `chrome_classed` is: a site's class names repeat on
+    every page, and the pattern costs several µs a search)."""
+    return ARTICLE_PART_RE.search(names) is not None
 
 
 def classed(el, pattern, depth: int | None = CLASS_HINT_DEPTH, stop=None) -> bool:
@@ -148,6 +170,9 @@ class PageDoc:
     # Siblings left out when an article's sections were merged (a share bar,
     # a related box between the body and the next section): always chrome.
     excluded: frozenset = frozenset()
+    # What depends on the parsed page alone (not on `protected` or `excluded`),
+    # computed once: shared with every derived page, as the tree is.
+    memo: dict = field(default_factory=dict, repr=False)
     _chrome: dict = field(default_factory=dict, init=False, repr=False)
     _groups: dict = field(default_factory=dict, init=False, repr=False)  # running text of same-class siblings
 
@@ -205,10 +230,7 @@ class PageDoc:
 
     def last_order(self, el) -> int:
         """Document order of the last element inside `el` (pre-order: the last one iterated)."""
-        last = el
-        for last in el.iter():
-            pass
-        return self.order[last]
+        return self.order[_last(el)]
 
     def is_chrome(self, el, stop=None) -> bool:
         """True when `el` or an ancestor (up to `stop`) is site furniture."""
@@ -234,13 +256,13 @@ class PageDoc:
             if tag in CHROME_TAGS:
                 # <header>/<footer> of an <article> hold its title, date, byline;
                 # a "header" holding most of the page's text wraps the page.
-                if not (tag in ("header", "footer") and (_inside_article(node) or ARTICLE_PART_RE.search(names))) and not (
+                if not (tag in ("header", "footer") and (_inside_article(node) or article_part(names))) and not (
                         tag == "header" and self.sizes.get(node, 0) >= WRAPPER_SHARE * self.total):
                     result = True
                     break
             elif tag in ("article", "main"):
                 pass  # an <article>'s classes describe the post (WordPress's "tag-<slug>"), not chrome
-            elif ((surety := chrome_classed(names)) and not ARTICLE_PART_RE.search(names)
+            elif ((surety := chrome_classed(names)) and not article_part(names)
                   and self.sizes.get(node, 0) < WRAPPER_SHARE * self.total
                   and not (surety == 1 and self.holds_running_text(node))):
                 # A class name is a hint, not proof: an element holding most of
@@ -260,9 +282,38 @@ class PageDoc:
         if not href or href.startswith(("javascript:", "mailto:", "tel:", "data:", "#")):
             return None
         try:
+            if rooted(href) and self.base_url:
+                return _join_rooted(self.base_url, href)
             return urljoin(self.base_url, href)
         except ValueError:
             return None
+
+
+# An href from the site's root ("/tin-tuc.html", not "//host/…") joined to a
+# base depends on the base's scheme and host alone: urljoin takes a path that
+# starts with "/" as it is, never the base's path or query. So a menu's links,
+# the same on every page of a site, are joined once (urljoin costs ~5 µs).
+_ROOTED: dict = {}
+ROOTED_CACHE = 4096
+
+
+def rooted(href: str) -> bool:
+    """The href's path starts at the root: one "/" first, and no tab or line
+    break (urlsplit drops them, which could make "/\t/" a "//")."""
+    return (href[:1] == "/" and href[1:2] != "/"
+            and "\t" not in href and "\n" not in href and "\r" not in href)
+
+
+def _join_rooted(base: str, href: str) -> str:
+    scheme, netloc = urlsplit(base)[:2]
+    key = (scheme, netloc, href)
+    joined = _ROOTED.get(key)
+    if joined is None:
+        joined = urljoin(base, href)
+        if len(_ROOTED) >= ROOTED_CACHE:
+            _ROOTED.clear()
+        _ROOTED[key] = joined
+    return joined
 
 
 def is_running(block: Block) -> bool:
@@ -274,16 +325,20 @@ def is_running(block: Block) -> bool:
 def _sizes(root) -> dict:
     sizes = {}
     for el in reversed(list(root.iter())):
-        n = len((el.text or "").strip())
+        text = el.text
+        n = len(text.strip()) if text else 0
         for child in el:
-            n += sizes.get(child, 0) + len((child.tail or "").strip())
+            n += sizes.get(child, 0)
+            tail = child.tail
+            if tail:
+                n += len(tail.strip())
         sizes[el] = n
     return sizes
 
 
 def _jsonld(root) -> list[dict]:
     found = []
-    for script in root.xpath("//script[@type='application/ld+json']"):
+    for script in _JSONLD_SCRIPTS(root):
         try:
             data = json.loads(script.text or "")
         except ValueError:
@@ -300,7 +355,7 @@ def _jsonld(root) -> list[dict]:
 
 def _meta(root) -> dict[str, str]:
     meta = {}
-    for el in root.xpath("//meta[@content]"):
+    for el in _METAS(root):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
         if key and key not in meta:
             meta[key] = el.get("content")
@@ -328,7 +383,8 @@ class _Runs:
     def add(self, text: str | None, pos: float, in_link: bool, in_italic: bool = False) -> None:
         if not text:
             return
-        if not text.strip():
+        stripped = text.strip()
+        if not stripped:
             self.parts.append(" ")
             return
         if self.pos is None:
@@ -336,9 +392,9 @@ class _Runs:
         self.pending_breaks = 0
         self.parts.append(text)
         if in_link:
-            self.link_chars += len(text.strip())
+            self.link_chars += len(stripped)
         if in_italic:
-            self.italic_chars += len(text.strip())
+            self.italic_chars += len(stripped)
 
     def line_break(self, pos: float) -> None:
         self.pending_breaks += 1
@@ -348,6 +404,8 @@ class _Runs:
             self.parts.append("\n")
 
     def flush(self) -> None:
+        if not self.parts:
+            return  # nothing since the last flush (which left nothing else to reset)
         lines = [clean(line) for line in "".join(self.parts).split("\n")]
         text = "\n".join(line for line in lines if line)
         if text and self.owner is not None:
@@ -356,19 +414,24 @@ class _Runs:
         self.italic_chars = 0
 
 
+def _last(el):
+    """The last node inside `el` in document order, the last one `el.iter()`
+    gives: its last child's last child, and so on (not a walk of all of it)."""
+    while len(el):
+        el = el[-1]
+    return el
+
+
 def _last_pos(el, order) -> float:
-    last = el
-    for last in el.iter():
-        pass
-    return order[last] + 0.5
+    return order[_last(el)] + 0.5
 
 
 def _blocks(root, order) -> tuple[Block, ...]:
     body = root.find("body")
     runs = _Runs(order)
 
-    def walk(el, owner, in_link, in_italic):
-        tag = el.tag if isinstance(el.tag, str) else ""
+    def walk(el, tag, owner, in_link, in_italic):
+        # `tag`: el.tag, read once by the caller ("" for a comment's).
         is_block = tag in BLOCK_TAGS or el is body
         if is_block:
             runs.flush()
@@ -376,19 +439,24 @@ def _blocks(root, order) -> tuple[Block, ...]:
         runs.owner = owner
         inner_link = in_link or tag == "a"
         inner_italic = in_italic or tag in ("em", "i") or "italic" in (el.get("style") or "")
-        runs.add(el.text, order[el] + 0.25, inner_link, inner_italic)
+        text = el.text
+        if text:
+            runs.add(text, order[el] + 0.25, inner_link, inner_italic)
         for child in el:
-            ctag = child.tag if isinstance(child.tag, str) else ""
+            ctag = child.tag
             if ctag == "br":
                 runs.line_break(order[child])
-            elif ctag:
-                walk(child, owner, inner_link, inner_italic)
+            elif isinstance(ctag, str) and ctag:
+                walk(child, ctag, owner, inner_link, inner_italic)
                 runs.owner = owner
-            runs.add(child.tail, _last_pos(child, order), inner_link, inner_italic)
+            tail = child.tail
+            if tail:
+                runs.add(tail, _last_pos(child, order), inner_link, inner_italic)
         if is_block:
             runs.flush()
 
-    walk(body if body is not None else root, None, False, False)
+    top = body if body is not None else root
+    walk(top, top.tag if isinstance(top.tag, str) else "", None, False, False)
     runs.flush()
     return tuple(runs.blocks)
 
@@ -455,17 +523,17 @@ def parse(html: str | bytes, url: str) -> PageDoc:
     if not text.strip():
         text = EMPTY_PAGE
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
     except etree.ParserError:  # "Document is empty": only comments or PIs
-        root = lxml.html.document_fromstring(EMPTY_PAGE)
+        root = lxml.html.document_fromstring(EMPTY_PAGE, parser=_PARSER)
     jsonld = _jsonld(root)
     meta = _meta(root)
-    base_href = root.xpath("string((//base[@href])[1]/@href)").strip()
+    base_href = _BASE_HREF(root).strip()
     try:
         base_url = urljoin(url, base_href) if base_href else url
     except ValueError:  # a malformed <base href> is ignored, as browsers do
         base_url = url
-    canonical = root.xpath("string((//link[@rel='canonical'])[1]/@href)").strip() or None
+    canonical = _CANONICAL(root).strip() or None
     try:
         canonical = urljoin(base_url, canonical) if canonical else None
     except ValueError:

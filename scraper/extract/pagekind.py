@@ -25,7 +25,7 @@ from .datelines import dateline_candidates
 from .declared import claims_article, link_post, structured_body
 from .media import extract_attachments, extract_images
 from .page import PageDoc
-from .text import clean
+from .text import clean, hash_digits
 from .title import SITE_SUFFIX, extract_category, extract_description, find_headline, structured_title
 from .tuning import (ERROR_PAGE_MAX_BODY, ERROR_PAGE_MAX_TEXT, HEADLINE_MIN_CHARS, HEADLINE_SHARE,
                      INFO_BOX_MAX_CHARS, MAX_LINK_DENSITY, MIN_ARTICLE_CHARS, MIN_DATED_TEASERS,
@@ -319,7 +319,7 @@ def fingerprint(doc: PageDoc, links: list[Link]) -> str:
     page 8 that both show the last listing page, look the same."""
     body = doc.root.find("body")
     text = (body.text_content() if body is not None else "").lower()
-    hrefs = sorted({DIGITS.sub("#", l.url) for l in links})
-    digest = hashlib.sha1(DIGITS.sub("#", text).encode())
+    hrefs = sorted({hash_digits(l.url) for l in links})
+    digest = hashlib.sha1(hash_digits(text).encode())
     digest.update("\n".join(hrefs).encode())
     return digest.hexdigest()

@@ -11,27 +11,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lxml import etree
+
 from .page import HEADING_TAGS, Block, PageDoc
+from .select import by_classes, elements
 from .text import clean, fold
 from .tuning import TITLE_MAX, TITLE_MIN, TITLE_PREFIX_SHARE
 
 # Site selectors: a first try only; class names on the real site are unknown.
-TITLE_SELECTORS = (
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' title-detail ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' detail-title ')]",
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' news-title ')]",
-    "//h1[contains(@class, 'title')]",
-)
-BREADCRUMB_XPATH = (
-    "//*[contains(@class, 'breadcrumb') or contains(@class, 'Breadcrumb') or "
-    "contains(@class, 'BreadCrumb') or contains(@id, 'breadcrumb') or contains(@class, 'duong-dan')]"
-)
+# In this order: each class name, as
+# //*[contains(concat(' ', normalize-space(@class), ' '), ' <name> ')], then
+# //h1[contains(@class, 'title')] (matched in Python: `_selected`).
+TITLE_CLASSES = ("title-detail", "detail-title", "news-title")
 SITE_SUFFIX = re.compile(r"\s*[-|–—:]\s*(liên đoàn lao động|ldld|congdoanbackan|công đoàn).*$", re.I)
 # The site's own name, which <title> and og:title wrap around the headline.
 SITE_NAME = re.compile(r"(liên đoàn lao động|công đoàn|ldld|lđlđ)( tỉnh)?( bắc kạn)?|congdoanbackan(\.org\.vn)?|"
                        r"cong doan bac kan|trang chủ", re.I)
 TITLE_SEPARATORS = re.compile(r"\s*(?:\|+|::+\.?|\.::+|»|«|•|\s[-–—]\s)\s*")
 DASHES = re.compile("[\u2010-\u2015\u2212]")
+_BOLD = etree.XPath("./b|./strong|./font/b|./span/strong|./font")  # compiled once, not per call
 TITLE_CLASS = re.compile(r"title|tieu-?de|headline|heading", re.I)
 ARTICLE_TYPES = ("NewsArticle", "Article", "BlogPosting")
 
@@ -68,7 +66,7 @@ def heading_like(block: Block) -> bool:
     if TITLE_CLASS.search(cls):
         return True
     # A short block written entirely in bold.
-    bold = el.xpath("./b|./strong|./font/b|./span/strong|./font")
+    bold = _BOLD(el)
     if bold and clean(bold[0].text_content()) == block.text and block.link_chars == 0:
         return True
     return False
@@ -99,27 +97,51 @@ def _title_key(text: str) -> str:
     return DASHES.sub("-", fold(text))
 
 
+def _selected(root) -> list[list]:
+    """The site selectors' elements, per selector, each in document order."""
+    return by_classes(root, TITLE_CLASSES) + [
+        [el for el in elements(root, "h1") if "title" in (el.get("class") or "")]]
+
+
+def _breadcrumb(el) -> bool:
+    """//*[contains(@class, 'breadcrumb') or contains(@class, 'Breadcrumb') or
+    contains(@class, 'BreadCrumb') or contains(@id, 'breadcrumb') or contains(@class, 'duong-dan')]"""
+    cls = el.get("class") or ""
+    return ("breadcrumb" in cls or "Breadcrumb" in cls or "BreadCrumb" in cls
+            or "breadcrumb" in (el.get("id") or "") or "duong-dan" in cls)
+
+
 def find_headline(doc: PageDoc) -> Headline:
     """The block that matches the structured title, else a site selector's."""
     meta_title = structured_title(doc)
     headings = [b for b in doc.blocks if heading_like(b) and not doc.is_chrome(b.el)]
     if meta_title:
-        candidates = [(_title_key(b.text), b) for b in
-                      headings + [b for b in doc.blocks if len(b.text) <= TITLE_MAX]]
+        short = headings + [b for b in doc.blocks if len(b.text) <= TITLE_MAX]
+        keys: dict[str, str] = {}
+
+        def candidates():
+            # (title key, block), each key folded only when the search gets
+            # to it (the headline is usually among the first) and once.
+            for b in short:
+                fb = keys.get(b.text)
+                if fb is None:
+                    fb = keys[b.text] = _title_key(b.text)
+                yield fb, b
+
         variants = [_title_key(w) for w in title_variants(meta_title)]
         for fw in variants:  # most specific first
-            block = next((b for fb, b in candidates if same_folded(fb, fw)
+            block = next((b for fb, b in candidates() if same_folded(fb, fw)
                           and not doc.is_chrome(b.el)), None)
             if block is not None:
                 return Headline(meta_title, tuple(headings), block)
         # The headline itself, as a real heading, inside a wrapper classed
         # like chrome: the wrapper is the article's, not the site's.
-        block = next((b for fb, b in candidates if fb == variants[0]
+        block = next((b for fb, b in candidates() if fb == variants[0]
                       and b.el.tag in ("h1", "h2", "h3") and b.link_chars == 0), None)
         if block is not None:
             return Headline(meta_title, tuple(headings), block, wrapper=block.el)
-    for xp in TITLE_SELECTORS:
-        hits = [el for el in doc.root.xpath(xp) if clean(el.text_content())]
+    for hits in _selected(doc.root):
+        hits = [el for el in hits if clean(el.text_content())]
         if hits:
             el = hits[0]
             return Headline(meta_title, tuple(headings), Block(el, clean(el.text_content()), doc.order[el], 0))
@@ -128,7 +150,7 @@ def find_headline(doc: PageDoc) -> Headline:
 
 def extract_category(doc: PageDoc) -> str | None:
     """The last breadcrumb name after "Trang chủ", else the structured section."""
-    for el in doc.root.xpath(BREADCRUMB_XPATH):
+    for el in filter(_breadcrumb, elements(doc.root)):
         names = [clean(a.text_content()) for a in el.iter("a")]
         names = [n for n in names if n and fold(n) not in ("trang chu", "home")]
         if names:
