@@ -206,15 +206,16 @@ class _Ranker:
         single = isinstance(parse(query), Term) and not conditions
         parts: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
         walked: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
-        varying: list[tuple[str, str]] = []  # (key, term) of the keys that differ
+        varying: list[tuple[str, str, int]] = []  # (key, term, articles found holding it)
         for key, terms in (("e", found.exact_terms), ("t", found.title_terms)):
             for i, term in enumerate(terms):
-                alone = db.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :x",
-                                   {"x": term}).fetchone()[0]
-                if alone == 0:
+                # How many of the articles found hold the term: one count,
+                # kept for _subsets. One term typed: every article holding it
+                # (exactly, or in the title) is found, so the term alone.
+                held = self._count(term if single else f"{found.match_any} AND ({term})")
+                if held == 0:
                     continue
-                if alone >= self.total and (single or self._count(
-                        f"{found.match_any} AND ({term})") == self.total):
+                if held >= self.total:
                     parts[key].append("1")
                     walked[key].append("1")
                     continue
@@ -222,7 +223,7 @@ class _Ranker:
                 self.params[name] = term
                 parts[key].append(_member(name))
                 walked[key].append(_holds(name))
-                varying.append((key, term))
+                varying.append((key, term, held))
         self.varies = bool(varying)
         self.keys = [" + ".join(parts[k]) for k in ("e", "t")]
         self.walked_keys = [" + ".join(walked[k]) for k in ("e", "t")]
@@ -231,7 +232,7 @@ class _Ranker:
             self.by_subsets = self._subsets(found.match_any, varying,
                                             parts["e"].count("1"), parts["t"].count("1"))
 
-    def _subsets(self, match_any: str, varying: list[tuple[str, str]], exact: int,
+    def _subsets(self, match_any: str, varying: list[tuple[str, str, int]], exact: int,
                  title: int) -> dict[tuple[int, int], tuple[int, str]]:
         """{(exact_matches, title_matches): (articles, FTS5 expression of
         the tier)}, from one count per set of the terms whose keys vary
@@ -239,8 +240,8 @@ class _Ranker:
         by inclusion and exclusion, and each tier is an expression FTS5
         answers at once, instead of a look-up per article and term."""
         m = len(varying)
-        held = {(): self.total}
-        for size in range(1, m + 1):
+        held = {(): self.total, **{(i,): varying[i][2] for i in range(m)}}
+        for size in range(2, m + 1):
             for chosen in itertools.combinations(range(m), size):
                 held[chosen] = self._count(" AND ".join(
                     [match_any, *(f"({varying[i][1]})" for i in chosen)]))
@@ -294,18 +295,31 @@ class _Ranker:
 
     def ranked(self, e: int, t: int, limit: int | None) -> list[tuple[int, float]]:
         """(rowid, bm25) of the tier's articles: all, or its best ``limit``
-        and every article tied with the last of them."""
+        and every article tied with the last of them.
+
+        bm25 is computed over ``match_any``, the expression without the
+        folded columns' filter: the same articles, and the same scores to
+        the last bit, since a folded word found in the original columns is
+        also in the folded ones at the same place (the same idf) and the
+        original columns weigh 0 (BM25_WEIGHTS); without the filter FTS5
+        reads no positions to tell the columns of the articles outside the
+        tier."""
         conditions, params = self._in_tier(
-            e, t, " AND ".join([f"f.{FTS_TABLE} MATCH :m", *self.filters]))
+            e, t, " AND ".join([f"f.{FTS_TABLE} MATCH :m_any", *self.filters]))
         sql = (f"SELECT f.rowid, {SCORE} AS bm25 FROM {FTS_TABLE} f "
                f"WHERE {conditions} ORDER BY bm25")
+        cursor = self.db.execute(sql, params)
         if limit is None:
-            return [tuple(r) for r in self.db.execute(sql, params)]
-        rows = [tuple(r) for r in self.db.execute(sql + " LIMIT :n", dict(params, n=limit + 1))]
-        if len(rows) <= limit or rows[limit - 1][1] != rows[limit][1]:
-            return rows[:limit]
-        last = rows[limit - 1][1]  # a tie across the cut: the dates decide
-        return [r for r in self.db.execute(sql, params) if r[1] <= last]
+            return [tuple(r) for r in cursor]
+        # One statement, read as far as the page and the articles tied with
+        # its last (the dates decide among them): SQLite sorts the whole
+        # tier either way, and a tie across the cut costs no second bm25.
+        rows: list[tuple[int, float]] = []
+        for r in cursor:
+            if len(rows) >= limit and r[1] != rows[limit - 1][1]:
+                break
+            rows.append(tuple(r))
+        return rows
 
     def newest(self, e: int, t: int, limit: int | None) -> list[int]:
         """The tier's newest ``limit`` articles (a big tier): the articles
