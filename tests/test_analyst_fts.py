@@ -208,12 +208,11 @@ def test_a_page_ranks_its_tier_once_and_counts_each_word_once(tmp_path):
     # The SQLite work of one search, as statements: on 20,000 articles each
     # FTS5 count of a common word reads ~20,000 entries, and bm25 is most of
     # a search's time. Five identical articles tie across a page of two,
-    # where the search used to compute the tier's bm25 a second time; "bong"
-    # and "da" are in some titles, each was counted twice (alone, then among
-    # the articles found).
+    # where the search used to compute the tier's bm25 a second time.
+    # "bóng" and "đá" are in every article as typed: counted alone, never
+    # again among the articles found; "bong" and "da" are in some titles:
+    # alone, then among the articles found, once each.
     archive = Archive(tmp_path / "work.db")
-    for item in ARTICLES:
-        archive.save_article(item)
     for slug, when in [("t1", "2021-01-01T08:00:00+07:00"), ("t2", "2024-06-01T08:00:00+07:00"),
                        ("t3", None), ("t4", "2022-01-01T08:00:00+07:00"),
                        ("t0", "2024-06-01T08:00:00+07:00")]:
@@ -221,13 +220,17 @@ def test_a_page_ranks_its_tier_once_and_counts_each_word_once(tmp_path):
     archive.save_article(fetched("tin", "Tin vắn", "Sân bóng đá mới của công nhân."))
     statements: list[str] = []
     archive.db.conn.set_trace_callback(statements.append)
-    hits, total = fts.search(archive.db, "bong da", limit=2)
+    hits, total = fts.search(archive.db, "bóng đá", limit=2)
     archive.db.conn.set_trace_callback(None)
     assert total == 6 and urls(hits) == ["t0", "t2"]
-    assert [h["title_matches"] for h in hits] == [2, 2] and hits[0]["score"] == hits[1]["score"]
+    assert [(h["exact_matches"], h["title_matches"]) for h in hits] == [(2, 2), (2, 2)]
+    assert hits[0]["score"] == hits[1]["score"]
     assert len([s for s in statements if "bm25(" in s]) == 1
     counts = [s for s in statements if s.startswith(f"SELECT count(*) FROM {fts.FTS_TABLE}")]
-    assert len(counts) == 1 + 2 + 1  # the articles found, each title word among them, both
+    # the articles found; each of the 4 terms alone; each title word among
+    # the articles found; both title words among them
+    assert len(counts) == 1 + 4 + 2 + 1
+    assert urls(fts.search(archive.db, "bóng đá", limit=None)[0]) == ["t0", "t2", "t4", "t1", "t3", "tin"]
     archive.close()
 
 

@@ -198,21 +198,26 @@ class _Ranker:
         self.params = dict(params, m=found.match, m_any=found.match_any)
         self.filters = conditions
         self.total = self._count(found.match_any)
+        self.archive = db.execute("SELECT count(*) FROM articles").fetchone()[0]
         # A term that no article found holds, or that all of them hold, adds
         # the same to every article's key: counted once here rather than
         # looked up for each article ("người" and "động" in all 20,000).
-        # One term typed: the articles holding it exactly, or in the title,
-        # are among those found, and the count says whether they are all.
         single = isinstance(parse(query), Term) and not conditions
         parts: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
         walked: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
         varying: list[tuple[str, str, int]] = []  # (key, term, articles found holding it)
         for key, terms in (("e", found.exact_terms), ("t", found.title_terms)):
             for i, term in enumerate(terms):
-                # How many of the articles found hold the term: one count,
-                # kept for _subsets. One term typed: every article holding it
-                # (exactly, or in the title) is found, so the term alone.
-                held = self._count(term if single else f"{found.match_any} AND ({term})")
+                # The term alone first: one phrase, cheaper to count than
+                # among the articles found, and it decides when no article
+                # or every article holds it. One term typed: the articles
+                # holding it exactly, or in the title, are among those found.
+                alone = db.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :x",
+                                   {"x": term}).fetchone()[0]
+                if alone == 0:
+                    continue
+                held = alone if single or alone >= self.archive else self._count(
+                    f"{found.match_any} AND ({term})")
                 if held == 0:
                     continue
                 if held >= self.total:
@@ -223,6 +228,7 @@ class _Ranker:
                 self.params[name] = term
                 parts[key].append(_member(name))
                 walked[key].append(_holds(name))
+                # How many of the articles found hold it: kept for _subsets.
                 varying.append((key, term, held))
         self.varies = bool(varying)
         self.keys = [" + ".join(parts[k]) for k in ("e", "t")]
@@ -351,7 +357,7 @@ def _ranked(db, query: str, found: Plan, conditions: list[str], params: dict,
     ranker = _Ranker(db, query, found, conditions, params)
     tiers = ranker.tiers()
     total = sum(n for _, _, n in tiers)
-    archive = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    archive = ranker.archive
     keyed: list[tuple[int, int, int, float, float]] = []  # ..., bm25 as ordered, bm25
     for e, t, n in tiers:
         room = None if limit is None else limit - len(keyed)
