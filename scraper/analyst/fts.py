@@ -260,7 +260,10 @@ class _Ranker:
             key = (exact + sum(varying[i][0] == "e" for i in chosen),
                    title + sum(varying[i][0] == "t" for i in chosen))
             others = [f"({varying[i][1]})" for i in range(m) if i not in chosen]
-            text = "(" + " AND ".join([match_any, *(f"({varying[i][1]})" for i in chosen)]) + ")"
+            # The tier among the articles found: every use of it (_in_tier)
+            # also asks for match_any, so the terms alone say which of them
+            # are in it, read once rather than with match_any a second time.
+            text = "(" + " AND ".join([f"({varying[i][1]})" for i in chosen] or [match_any]) + ")"
             if others:
                 text = f"({text} NOT ({' OR '.join(others)}))"
             count, texts = tiers.get(key, (0, []))
