@@ -230,6 +230,8 @@ def test_a_page_ranks_its_tier_once_and_counts_each_word_once(tmp_path):
     # the articles found; each of the 4 terms alone; each title word among
     # the articles found; both title words among them
     assert len(counts) == 1 + 4 + 2 + 1
+    # Both title words held: both words found, no need to ask for them again.
+    assert counts[-1].endswith("""MATCH '(title_folded : "bong") AND (title_folded : "da")'""")
     assert urls(fts.search(archive.db, "bóng đá", limit=None)[0]) == ["t0", "t2", "t4", "t1", "t3", "tin"]
     archive.close()
 

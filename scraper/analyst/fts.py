@@ -39,8 +39,9 @@ from scraper.archive.search_index import FTS_TABLE, MAP_TABLE, fold  # noqa: F40
 
 # The query language and the snippets, re-exported: callers and tests use
 # fts.parse, fts.QueryError, fts.snippet, fts.OPEN_MARK, ...
-from .query import (Plan, QueryError, Term, exact_matches, is_exact,  # noqa: F401
+from .query import (Op, Plan, QueryError, Term, exact_matches, is_exact,  # noqa: F401
                     match_expression, parse, plan, title_matches)
+from .query import _compiled
 from .snippets import CLOSE_MARK, OPEN_MARK, hit_spans, snippet, window  # noqa: F401
 
 # bm25 weights per column: title, body_text, title_folded, body_folded. Our
@@ -202,12 +203,17 @@ class _Ranker:
         # A term that no article found holds, or that all of them hold, adds
         # the same to every article's key: counted once here rather than
         # looked up for each article ("người" and "động" in all 20,000).
-        single = isinstance(parse(query), Term) and not conditions
+        tree, marked, wanted = _compiled(query)
+        single = isinstance(tree, Term) and not conditions
+        # Words joined by AND only: the articles holding every one of them
+        # (exactly, or in the title) are all among those found.
+        self.all_of = frozenset(wanted) if _and_only(tree) else None
         parts: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
         walked: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
-        varying: list[tuple[str, str, int]] = []  # (key, term, articles found holding it)
-        for key, terms in (("e", found.exact_terms), ("t", found.title_terms)):
-            for i, term in enumerate(terms):
+        # (key, term, articles found holding it, the word typed)
+        varying: list[tuple[str, str, int, Term]] = []
+        for key, terms, words in (("e", found.exact_terms, marked), ("t", found.title_terms, wanted)):
+            for i, (term, word) in enumerate(zip(terms, words)):
                 # The term alone first: one phrase, cheaper to count than
                 # among the articles found, and it decides when no article
                 # or every article holds it. One term typed: the articles
@@ -229,7 +235,7 @@ class _Ranker:
                 parts[key].append(_member(name))
                 walked[key].append(_holds(name))
                 # How many of the articles found hold it: kept for _subsets.
-                varying.append((key, term, held))
+                varying.append((key, term, held, word))
         self.varies = bool(varying)
         self.keys = [" + ".join(parts[k]) for k in ("e", "t")]
         self.walked_keys = [" + ".join(walked[k]) for k in ("e", "t")]
@@ -238,7 +244,7 @@ class _Ranker:
             self.by_subsets = self._subsets(found.match_any, varying,
                                             parts["e"].count("1"), parts["t"].count("1"))
 
-    def _subsets(self, match_any: str, varying: list[tuple[str, str, int]], exact: int,
+    def _subsets(self, match_any: str, varying: list[tuple[str, str, int, Term]], exact: int,
                  title: int) -> dict[tuple[int, int], tuple[int, str]]:
         """{(exact_matches, title_matches): (articles, FTS5 expression of
         the tier)}, from one count per set of the terms whose keys vary
@@ -249,8 +255,12 @@ class _Ranker:
         held = {(): self.total, **{(i,): varying[i][2] for i in range(m)}}
         for size in range(2, m + 1):
             for chosen in itertools.combinations(range(m), size):
-                held[chosen] = self._count(" AND ".join(
-                    [match_any, *(f"({varying[i][1]})" for i in chosen)]))
+                terms = [f"({varying[i][1]})" for i in chosen]
+                # Every word of an AND-only query held: found, no need to
+                # ask for match_any too ("cong doan": both title words).
+                if self.all_of is None or {varying[i][3] for i in chosen} != self.all_of:
+                    terms.insert(0, match_any)
+                held[chosen] = self._count(" AND ".join(terms))
         tiers: dict[tuple[int, int], tuple[int, list[str]]] = {}
         for chosen in held:
             exactly = sum((-1) ** (len(more) - len(chosen)) * n for more, n in held.items()
@@ -351,6 +361,13 @@ class _Ranker:
         if limit is not None:
             sql += " LIMIT :n"
         return [r[0] for r in self.db.execute(sql, dict(params, n=limit))]
+
+
+def _and_only(node) -> bool:
+    """The query's words joined by AND only (no OR, no NOT)."""
+    if isinstance(node, Term):
+        return True
+    return isinstance(node, Op) and node.name == "AND" and _and_only(node.left) and _and_only(node.right)
 
 
 def _ranked(db, query: str, found: Plan, conditions: list[str], params: dict,
