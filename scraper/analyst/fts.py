@@ -332,18 +332,21 @@ class _Ranker:
             e, t, " AND ".join([f"f.{FTS_TABLE} MATCH :m_any", *self.filters]))
         sql = (f"SELECT f.rowid, {SCORE} AS bm25 FROM {FTS_TABLE} f "
                f"WHERE {conditions} ORDER BY bm25")
-        cursor = self.db.execute(sql, params)
         if limit is None:
-            return [tuple(r) for r in cursor]
-        # One statement, read as far as the page and the articles tied with
-        # its last (the dates decide among them): SQLite sorts the whole
-        # tier either way, and a tie across the cut costs no second bm25.
-        rows: list[tuple[int, float]] = []
-        for r in cursor:
-            if len(rows) >= limit and r[1] != rows[limit - 1][1]:
-                break
-            rows.append(tuple(r))
-        return rows
+            return [tuple(r) for r in self.db.execute(sql, params)]
+        # The page and the articles tied with its last (the dates decide
+        # among them): SQLite keeps the best n while computing bm25 for the
+        # whole tier (a full sort of 4,000 costs 6% more), and n leaves room
+        # for a tie across the cut (a tier of copies has runs of equal
+        # scores); a longer run takes a second statement.
+        n = 2 * limit + 1
+        rows = [tuple(r) for r in self.db.execute(sql + " LIMIT :n", dict(params, n=n))]
+        if len(rows) <= limit or rows[limit - 1][1] != rows[limit][1]:
+            return rows[:limit]
+        last = rows[limit - 1][1]
+        if len(rows) == n and rows[-1][1] == last:
+            rows = [tuple(r) for r in self.db.execute(sql, params)]
+        return [r for r in rows if r[1] <= last]
 
     def newest(self, e: int, t: int, limit: int | None) -> list[int]:
         """The tier's newest ``limit`` articles (a big tier): the articles
