@@ -227,7 +227,7 @@ def test_a_page_ranks_its_tier_once_and_counts_each_word_once(tmp_path):
     assert [(h["exact_matches"], h["title_matches"]) for h in hits] == [(2, 2)] * 3
     assert hits[0]["score"] == hits[2]["score"]
     assert len([s for s in statements if "bm25(" in s]) == 1
-    counts = [s for s in statements if s.startswith(f"SELECT count(*) FROM {fts.FTS_TABLE}")]
+    counts = [s for s in statements if s.startswith("SELECT count(*) FROM") and "MATCH" in s]
     # the articles found; each of the 4 terms alone; each title word among
     # the articles found; both title words among them
     assert len(counts) == 1 + 4 + 2 + 1
@@ -251,6 +251,35 @@ def test_a_phrase_no_title_holds_is_not_counted_in_the_titles(archive):
     # In a title, the phrase is counted and ranks as before.
     hits, _ = fts.search(archive.db, '"đổi mới" thi')
     assert urls(hits) == ["doi-moi"] and (hits[0]["exact_matches"], hits[0]["title_matches"]) == (1, 2)
+
+
+@pytest.mark.parametrize("in_a_title", [False, True])
+def test_a_big_exact_tier_is_counted_only_as_far_as_it_is_big(tmp_path, monkeypatch, in_a_title):
+    # BIG_TIER lowered as below. "bóng đá" as typed is in 5 of the 7
+    # articles: a big tier, newest first, whatever its size past half the
+    # archive, so its count stops there. With the phrase in a title too,
+    # the tiers need it counted to the end. Either way a page is the head
+    # of the whole ranking (limit=None counts everything).
+    monkeypatch.setattr(fts, "BIG_TIER", 2)
+    archive = Archive(tmp_path / "cap.db")
+    for slug, when in [("b1", "2021-01-01T08:00:00+07:00"), ("b2", "2024-06-01T08:00:00+07:00"),
+                       ("b3", None), ("b4", "2022-01-01T08:00:00+07:00"),
+                       ("b5", "2023-01-01T08:00:00+07:00")]:
+        title = "Bóng đá" if in_a_title and slug == "b1" else "Tin vắn"
+        archive.save_article(fetched(slug, title, "Giải bóng đá công nhân.", when=when))
+    archive.save_article(fetched("u1", "Tin vắn", "Bong da khong dau.", when="2025-01-01T08:00:00+07:00"))
+    archive.save_article(fetched("x1", "Tin khác", "Không có gì.", when="2025-01-01T08:00:00+07:00"))
+    statements: list[str] = []
+    archive.db.conn.set_trace_callback(statements.append)
+    hits, total = fts.search(archive.db, '"bóng đá"', limit=2)
+    archive.db.conn.set_trace_callback(None)
+    whole, _ = fts.search(archive.db, '"bóng đá"', limit=None)
+    assert total == 6 and urls(hits) == urls(whole)[:2]
+    assert urls(hits) == (["b1", "b2"] if in_a_title else ["b2", "b5"])
+    exact = [s for s in statements if """MATCH '"bóng đá"'""" in s and "count(*)" in s]
+    # up to 7 // 2 + 1, then (with the phrase in a title) to the end
+    assert ["LIMIT 4" in s for s in exact] == ([True, False] if in_a_title else [True])
+    archive.close()
 
 
 def test_a_tier_of_most_of_the_archive_comes_newest_first(tmp_path, monkeypatch):

@@ -194,7 +194,8 @@ class _Ranker:
     come from the highest tiers, so on "cong doan" at 20,000 articles the
     articles without both words in the title are counted, never ranked."""
 
-    def __init__(self, db, query: str, found: Plan, conditions: list[str], params: dict):
+    def __init__(self, db, query: str, found: Plan, conditions: list[str], params: dict,
+                 limit: int | None = None):
         self.db = db
         self.params = dict(params, m=found.match, m_any=found.match_any)
         self.filters = conditions
@@ -212,6 +213,7 @@ class _Ranker:
         walked: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
         # (key, term, articles found holding it, the word typed)
         varying: list[tuple[str, str, int, Term]] = []
+        capped = None  # the exact term counted only up to a big tier
         for key, terms, words in (("e", found.exact_terms, marked), ("t", found.title_terms, wanted)):
             for i, (term, word) in enumerate(zip(terms, words)):
                 # The term alone first: one phrase, cheaper to count than
@@ -223,10 +225,18 @@ class _Ranker:
                         f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :x LIMIT 1",
                         {"x": one_word}).fetchone():
                     continue
-                alone = db.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :x",
-                                   {"x": term}).fetchone()[0]
+                # One word typed with marks, a page asked for: counted only
+                # as far as a big tier (see BIG_TIER), which comes newest
+                # first and fills the page alone whatever its size ('"an
+                # toàn vệ sinh"': its positions compared in half of the
+                # articles holding it instead of all).
+                cap = (max(BIG_TIER, self.archive // 2) + 1 if single and key == "e"
+                       and limit is not None and limit <= BIG_TIER else None)
+                alone = self._alone(term, cap)
                 if alone == 0:
                     continue
+                if cap is not None and alone == cap:
+                    capped = term
                 held = alone if single or alone >= self.archive else self._count(
                     f"{found.match_any} AND ({term})")
                 if held == 0:
@@ -241,6 +251,10 @@ class _Ranker:
                 walked[key].append(_holds(name))
                 # How many of the articles found hold it: kept for _subsets.
                 varying.append((key, term, held, word))
+        if len(varying) > 1 and capped is not None:
+            # Not the only key that varies: the tiers need its count.
+            varying = [v[:2] + (self._alone(v[1]),) + v[3:] if v[1] == capped else v
+                       for v in varying]
         self.varies = bool(varying)
         self.keys = [" + ".join(parts[k]) for k in ("e", "t")]
         self.walked_keys = [" + ".join(walked[k]) for k in ("e", "t")]
@@ -284,6 +298,13 @@ class _Ranker:
             count, texts = tiers.get(key, (0, []))
             tiers[key] = (count + exactly, texts + [text])
         return {key: (count, " OR ".join(texts)) for key, (count, texts) in tiers.items()}
+
+    def _alone(self, term: str, cap: int | None = None) -> int:
+        """Articles holding ``term`` in the whole archive; at most ``cap``."""
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :x"
+        if cap is not None:
+            sql += " LIMIT :cap"
+        return self.db.execute(f"SELECT count(*) FROM ({sql})", {"x": term, "cap": cap}).fetchone()[0]
 
     def _count(self, expression: str) -> int:
         conditions = " AND ".join([f"f.{FTS_TABLE} MATCH :expression", *self.filters])
@@ -397,7 +418,7 @@ def _ranked(db, query: str, found: Plan, conditions: list[str], params: dict,
             limit: int | None) -> tuple[list[tuple[int, int, int, float]], int]:
     """((rowid, exact_matches, title_matches, bm25), ...) best first, at
     most ``limit``, and how many match in all."""
-    ranker = _Ranker(db, query, found, conditions, params)
+    ranker = _Ranker(db, query, found, conditions, params, limit)
     tiers = ranker.tiers()
     total = sum(n for _, _, n in tiers)
     archive = ranker.archive
