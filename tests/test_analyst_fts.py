@@ -279,6 +279,10 @@ def test_a_big_exact_tier_is_counted_only_as_far_as_it_is_big(tmp_path, monkeypa
     exact = [s for s in statements if """MATCH '"bóng đá"'""" in s and "count(*)" in s]
     # up to 7 // 2 + 1, then (with the phrase in a title) to the end
     assert ["LIMIT 4" in s for s in exact] == ([True, False] if in_a_title else [True])
+    # Walked newest first, an article holding the phrase as typed is found:
+    # not looked up a second time for the phrase without marks.
+    walked = [s for s in statements if "INDEXED BY" in s]
+    assert walked and not [s for s in walked if """MATCH '("bong da")' AND x.rowid""" in s]
     archive.close()
 
 

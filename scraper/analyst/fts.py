@@ -259,6 +259,7 @@ class _Ranker:
         self.keys = [" + ".join(parts[k]) for k in ("e", "t")]
         self.walked_keys = [" + ".join(walked[k]) for k in ("e", "t")]
         self.by_subsets = None
+        self.found_by_tier: set[tuple[int, int]] = set()
         if 0 < len(varying) <= SUBSETS_AT_MOST:
             self.by_subsets = self._subsets(found.match_any, varying,
                                             parts["e"].count("1"), parts["t"].count("1"))
@@ -281,6 +282,10 @@ class _Ranker:
                     terms.insert(0, match_any)
                 held[chosen] = self._count(" AND ".join(terms))
         tiers: dict[tuple[int, int], tuple[int, list[str]]] = {}
+        # Tiers whose every expression holds every word of an AND-only query:
+        # an article in them is found (newest needs no second look-up).
+        self.found_by_tier = set()
+        mixed = set()
         for chosen in held:
             exactly = sum((-1) ** (len(more) - len(chosen)) * n for more, n in held.items()
                           if set(chosen) <= set(more))
@@ -297,6 +302,11 @@ class _Ranker:
                 text = f"({text} NOT ({' OR '.join(others)}))"
             count, texts = tiers.get(key, (0, []))
             tiers[key] = (count + exactly, texts + [text])
+            if self.all_of is not None and {varying[i][3] for i in chosen} == self.all_of:
+                self.found_by_tier.add(key)
+            else:
+                mixed.add(key)
+        self.found_by_tier -= mixed
         return {key: (count, " OR ".join(texts)) for key, (count, texts) in tiers.items()}
 
     def _alone(self, term: str, cap: int | None = None) -> int:
@@ -379,6 +389,8 @@ class _Ranker:
         found = (f"EXISTS (SELECT 1 FROM {FTS_TABLE} x WHERE x.{FTS_TABLE} MATCH :m_any "
                  "AND x.rowid = f.rowid)" if walk else
                  f"+f.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :m_any)")
+        if walk and (e, t) in self.found_by_tier:
+            found = "1"  # the tier's terms are only held by articles found
         conditions, params = self._in_tier(e, t, " AND ".join([found, *self.filters]), walk=walk)
         # Without the index (an archive migrated by a development build of
         # step 13), SQLite sorts the tier: slower, the same articles.
