@@ -212,7 +212,8 @@ class _Ranker:
         parts: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
         walked: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
         # (key, term, articles found holding it, the word typed)
-        varying: list[tuple[str, str, int, Term]] = []
+        varying: list[tuple[str, str, int | None, Term]] = []
+        candidates: list[tuple[str, int, str, Term, int | None]] = []
         capped = None  # the exact term counted only up to a big tier
         for key, terms, words in (("e", found.exact_terms, marked), ("t", found.title_terms, wanted)):
             for i, (term, word) in enumerate(zip(terms, words)):
@@ -237,20 +238,27 @@ class _Ranker:
                     continue
                 if cap is not None and alone == cap:
                     capped = term
-                held = alone if single or alone >= self.archive else self._count(
-                    f"{found.match_any} AND ({term})")
-                if held == 0:
-                    continue
-                if held >= self.total:
-                    parts[key].append("1")
-                    walked[key].append("1")
-                    continue
-                name = f"{key}{i}"
-                self.params[name] = term
-                parts[key].append(_member(name))
-                walked[key].append(_holds(name))
-                # How many of the articles found hold it: kept for _subsets.
-                varying.append((key, term, held, word))
+                # How many of the articles found hold it: known from the
+                # count alone, or counted when the tiers need it (None).
+                held = alone if single or alone >= self.archive else None
+                candidates.append((key, i, term, word, held))
+        if sum(c[4] is None or c[4] < self.total for c in candidates) > SUBSETS_AT_MOST:
+            # Ranked article by article: a key that is the same for all
+            # must be known as such first.
+            candidates = [c[:4] + (self._count(f"{found.match_any} AND ({c[2]})"),)
+                          if c[4] is None else c for c in candidates]
+        for key, i, term, word, held in candidates:
+            if held == 0:
+                continue
+            if held is not None and held >= self.total:
+                parts[key].append("1")
+                walked[key].append("1")
+                continue
+            name = f"{key}{i}"
+            self.params[name] = term
+            parts[key].append(_member(name))
+            walked[key].append(_holds(name))
+            varying.append((key, term, held, word))
         if len(varying) > 1 and capped is not None:
             # Not the only key that varies: the tiers need its count.
             varying = [v[:2] + (self._alone(v[1]),) + v[3:] if v[1] == capped else v
@@ -258,13 +266,43 @@ class _Ranker:
         self.varies = bool(varying)
         self.keys = [" + ".join(parts[k]) for k in ("e", "t")]
         self.walked_keys = [" + ".join(walked[k]) for k in ("e", "t")]
-        self.by_subsets = None
         self.found_by_tier: set[tuple[int, int]] = set()
+        self._by_subsets = None
+        self.top = None
         if 0 < len(varying) <= SUBSETS_AT_MOST:
-            self.by_subsets = self._subsets(found.match_any, varying,
-                                            parts["e"].count("1"), parts["t"].count("1"))
+            # The best tier first: the articles holding every term that
+            # varies. It fills most pages alone ("cong doan": 4,000 with both
+            # words in the title), and then the other tiers, and each term's
+            # count among the articles found, are never counted.
+            self._subset_args = (found.match_any, varying, parts["e"].count("1"),
+                                 parts["t"].count("1"))
+            everything = tuple(range(len(varying)))
+            text = "(" + " AND ".join(f"({v[1]})" for v in varying) + ")"
+            key = (self._subset_args[2] + sum(v[0] == "e" for v in varying),
+                   self._subset_args[3] + sum(v[0] == "t" for v in varying))
+            self.top = (key, self._held(everything), text)
+            if self.all_of is not None and {v[3] for v in varying} == self.all_of:
+                self.found_by_tier.add(key)
 
-    def _subsets(self, match_any: str, varying: list[tuple[str, str, int, Term]], exact: int,
+    @property
+    def by_subsets(self):
+        if self.top is not None and self._by_subsets is None:
+            self._by_subsets = self._subsets(*self._subset_args)
+        return self._by_subsets
+
+    def _held(self, chosen: tuple[int, ...]) -> int:
+        """Articles found holding every term of ``chosen`` (indexes in varying)."""
+        match_any, varying = self._subset_args[:2]
+        if len(chosen) == 1 and varying[chosen[0]][2] is not None:
+            return varying[chosen[0]][2]
+        terms = [f"({varying[i][1]})" for i in chosen]
+        # Every word of an AND-only query held: found, no need to ask for
+        # match_any too ("cong doan": both title words).
+        if self.all_of is None or {varying[i][3] for i in chosen} != self.all_of:
+            terms.insert(0, match_any)
+        return self._count(" AND ".join(terms))
+
+    def _subsets(self, match_any: str, varying: list[tuple[str, str, int | None, Term]], exact: int,
                  title: int) -> dict[tuple[int, int], tuple[int, str]]:
         """{(exact_matches, title_matches): (articles, FTS5 expression of
         the tier)}, from one count per set of the terms whose keys vary
@@ -272,15 +310,10 @@ class _Ranker:
         by inclusion and exclusion, and each tier is an expression FTS5
         answers at once, instead of a look-up per article and term."""
         m = len(varying)
-        held = {(): self.total, **{(i,): varying[i][2] for i in range(m)}}
-        for size in range(2, m + 1):
+        held = {(): self.total}
+        for size in range(1, m + 1):
             for chosen in itertools.combinations(range(m), size):
-                terms = [f"({varying[i][1]})" for i in chosen]
-                # Every word of an AND-only query held: found, no need to
-                # ask for match_any too ("cong doan": both title words).
-                if self.all_of is None or {varying[i][3] for i in chosen} != self.all_of:
-                    terms.insert(0, match_any)
-                held[chosen] = self._count(" AND ".join(terms))
+                held[chosen] = self.top[1] if size == m else self._held(chosen)
         tiers: dict[tuple[int, int], tuple[int, list[str]]] = {}
         # Tiers whose every expression holds every word of an AND-only query:
         # an article in them is found (newest needs no second look-up).
@@ -326,9 +359,8 @@ class _Ranker:
         e, t = self.keys
         if not self.varies:  # one tier: every key is the same for all
             return [(eval_sum(e), eval_sum(t), self.total)] if self.total else []
-        if self.by_subsets is not None:
-            return [(key[0], key[1], n) for key, (n, _) in
-                    sorted(self.by_subsets.items(), reverse=True)]
+        if self.top is not None:
+            return self._tiers_best_first()
         columns = f"{e} AS e, {t} AS t"
         conditions = " AND ".join([f"f.{FTS_TABLE} MATCH :m_any", *self.filters])
         rows = self.db.execute(
@@ -336,9 +368,19 @@ class _Ranker:
             f"WHERE {conditions} GROUP BY e, t ORDER BY e DESC, t DESC", self.params)
         return [tuple(r) for r in rows]
 
+    def _tiers_best_first(self):
+        """The tiers by sets of terms: the best, then (asked for) the others."""
+        key, n, _ = self.top
+        if n:
+            yield (key[0], key[1], n)
+        for other, (count, _) in sorted(self.by_subsets.items(), reverse=True):
+            if other != key:
+                yield (other[0], other[1], count)
+
     def _in_tier(self, e: int, t: int, conditions: str, walk: bool = False) -> tuple[str, dict]:
-        if self.by_subsets is not None:
-            params = dict(self.params, tier=self.by_subsets[(e, t)][1])
+        if self.top is not None:
+            text = self.top[2] if (e, t) == self.top[0] else self.by_subsets[(e, t)][1]
+            params = dict(self.params, tier=text)
             if walk:
                 return (f"{conditions} AND EXISTS (SELECT 1 FROM {FTS_TABLE} x WHERE "
                         f"x.{FTS_TABLE} MATCH :tier AND x.rowid = f.rowid)", params)
@@ -431,14 +473,17 @@ def _ranked(db, query: str, found: Plan, conditions: list[str], params: dict,
     """((rowid, exact_matches, title_matches, bm25), ...) best first, at
     most ``limit``, and how many match in all."""
     ranker = _Ranker(db, query, found, conditions, params, limit)
-    tiers = ranker.tiers()
-    total = sum(n for _, _, n in tiers)
+    total = ranker.total  # the tiers split the articles found
     archive = ranker.archive
     keyed: list[tuple[int, int, int, float, float]] = []  # ..., bm25 as ordered, bm25
-    for e, t, n in tiers:
-        room = None if limit is None else limit - len(keyed)
-        if room is not None and room <= 0:
+    tiers = iter(ranker.tiers())
+    # Tier by tier, the next asked for only while the page has room.
+    while limit is None or len(keyed) < limit:
+        tier = next(tiers, None)
+        if tier is None:
             break
+        e, t, n = tier
+        room = None if limit is None else limit - len(keyed)
         if is_big(n, archive):  # no bm25: not what orders them (see BIG_TIER)
             keyed += [(rowid, e, t, 0.0, None) for rowid in ranker.newest(e, t, room)]
         else:
