@@ -254,6 +254,27 @@ def test_a_phrase_no_title_holds_is_not_counted_in_the_titles(archive):
     assert urls(hits) == ["doi-moi"] and (hits[0]["exact_matches"], hits[0]["title_matches"]) == (1, 2)
 
 
+def test_words_in_every_title_found_rank_the_articles_found_as_one_tier(tmp_path):
+    # "bong" is in titles the search does not find, so it is counted among
+    # the articles found; there, with "da", it is in every title: one tier,
+    # ranked without asking which articles are in it.
+    archive = Archive(tmp_path / "one.db")
+    for slug in ("a1", "a2", "a3"):
+        archive.save_article(fetched(slug, "Bóng đá", f"Giải bóng đá {slug}."))
+    archive.save_article(fetched("b1", "Bóng chuyền", "Giải bóng chuyền."))
+    archive.save_article(fetched("b2", "Bóng bàn", "Giải bóng bàn."))
+    archive.save_article(fetched("x1", "Tin khác", "Không có gì."))
+    statements: list[str] = []
+    archive.db.conn.set_trace_callback(statements.append)
+    hits, total = fts.search(archive.db, "bong da")
+    archive.db.conn.set_trace_callback(None)
+    assert total == 3 and sorted(urls(hits)) == ["a1", "a2", "a3"]
+    assert {h["title_matches"] for h in hits} == {2}
+    ranking = [s for s in statements if "bm25(" in s]
+    assert len(ranking) == 1 and "IN (SELECT rowid" not in ranking[0]
+    archive.close()
+
+
 @pytest.mark.parametrize("in_a_title", [False, True])
 def test_a_big_exact_tier_is_counted_only_as_far_as_it_is_big(tmp_path, monkeypatch, in_a_title):
     # BIG_TIER lowered as below. "bóng đá" as typed is in 5 of the 7

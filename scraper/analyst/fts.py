@@ -284,7 +284,11 @@ class _Ranker:
             key = (self._subset_args[2] + sum(v[0] == "e" for v in varying),
                    self._subset_args[3] + sum(v[0] == "t" for v in varying))
             self.top = (key, self._held(everything), text)
-            if self.all_of is not None and {v[3] for v in varying} == self.all_of:
+            if self.top[1] == self.total:
+                # Held by every article found: the one tier, no condition
+                # ("Bản tin": the marks and both title words in all 4,000).
+                self.top = (key, self.total, None)
+            elif self.all_of is not None and {v[3] for v in varying} == self.all_of:
                 self.found_by_tier.add(key)
 
     @property
@@ -376,6 +380,8 @@ class _Ranker:
         key, n, _ = self.top
         if n:
             yield (key[0], key[1], n)
+        if n == self.total:
+            return
         for other, (count, _) in sorted(self.by_subsets.items(), reverse=True):
             if other != key:
                 yield (other[0], other[1], count)
@@ -383,6 +389,8 @@ class _Ranker:
     def _in_tier(self, e: int, t: int, conditions: str, walk: bool = False) -> tuple[str, dict]:
         if self.top is not None:
             text = self.top[2] if (e, t) == self.top[0] else self.by_subsets[(e, t)][1]
+            if text is None:  # every article found
+                return conditions, self.params
             params = dict(self.params, tier=text)
             if walk:
                 return (f"{conditions} AND EXISTS (SELECT 1 FROM {FTS_TABLE} x WHERE "
