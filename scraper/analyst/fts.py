@@ -354,7 +354,8 @@ class _Ranker:
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :x"
         if cap is not None:
             sql += " LIMIT :cap"
-        return self.db.execute(f"SELECT count(*) FROM ({sql})", {"x": term, "cap": cap}).fetchone()[0]
+        params = {"x": term, "cap": cap}
+        return self.db.execute("SELECT count(*) FROM (" + sql + ")", params).fetchone()[0]
 
     def _count(self, expression: str) -> int:
         conditions = " AND ".join([f"f.{FTS_TABLE} MATCH :expression", *self.filters])
