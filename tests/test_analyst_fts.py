@@ -204,6 +204,110 @@ def test_equal_scores_go_newest_first_even_across_the_cut(tmp_path):
     archive.close()
 
 
+def test_a_page_ranks_its_tier_once_and_counts_each_word_once(tmp_path):
+    # The SQLite work of one search, as statements: on 20,000 articles each
+    # FTS5 count of a common word reads ~20,000 entries, and bm25 is most of
+    # a search's time. Five identical articles tie across a page of three,
+    # where the search used to compute the tier's bm25 a second time (now
+    # only for a run of ties longer than the page again).
+    # "bóng" and "đá" are in every article as typed: counted alone, never
+    # again among the articles found; "bong" and "da" are in some titles:
+    # alone, then both among the articles found.
+    archive = Archive(tmp_path / "work.db")
+    for slug, when in [("t1", "2021-01-01T08:00:00+07:00"), ("t2", "2024-06-01T08:00:00+07:00"),
+                       ("t3", None), ("t4", "2022-01-01T08:00:00+07:00"),
+                       ("t0", "2024-06-01T08:00:00+07:00")]:
+        archive.save_article(fetched(slug, "Bóng đá", "Giải bóng đá công nhân.", when=when))
+    archive.save_article(fetched("tin", "Tin vắn", "Sân bóng đá mới của công nhân."))
+    statements: list[str] = []
+    archive.db.conn.set_trace_callback(statements.append)
+    hits, total = fts.search(archive.db, "bóng đá", limit=3)
+    archive.db.conn.set_trace_callback(None)
+    assert total == 6 and urls(hits) == ["t0", "t2", "t4"]
+    assert [(h["exact_matches"], h["title_matches"]) for h in hits] == [(2, 2)] * 3
+    assert hits[0]["score"] == hits[2]["score"]
+    assert len([s for s in statements if "bm25(" in s]) == 1
+    counts = [s for s in statements if s.startswith("SELECT count(*) FROM") and "MATCH" in s]
+    # the articles found; each of the 4 terms alone; both title words among
+    # the articles found: the best tier, which fills the page (each title
+    # word among them is counted only for the tiers below)
+    assert len(counts) == 1 + 4 + 1
+    # Both title words held: both words found, no need to ask for them again.
+    assert counts[-1].endswith("""MATCH '(title_folded : "bong") AND (title_folded : "da")'""")
+    assert urls(fts.search(archive.db, "bóng đá", limit=None)[0]) == ["t0", "t2", "t4", "t1", "t3", "tin"]
+    archive.close()
+
+
+def test_a_phrase_no_title_holds_is_not_counted_in_the_titles(archive):
+    # Counting a phrase compares the positions of its words in every article
+    # holding them all (~20,000 at 20,000 articles); one of its words found
+    # in no title says as much, read from the index without positions.
+    statements: list[str] = []
+    archive.db.conn.set_trace_callback(statements.append)
+    hits, total = fts.search(archive.db, '"vùng xanh"')
+    archive.db.conn.set_trace_callback(None)
+    assert total == 1 and urls(hits) == ["covid"]
+    assert (hits[0]["exact_matches"], hits[0]["title_matches"]) == (1, 0)
+    assert not [s for s in statements if 'title_folded : "vung xanh"' in s]
+    # In a title, the phrase is counted and ranks as before.
+    hits, _ = fts.search(archive.db, '"đổi mới" thi')
+    assert urls(hits) == ["doi-moi"] and (hits[0]["exact_matches"], hits[0]["title_matches"]) == (1, 2)
+
+
+def test_words_in_every_title_found_rank_the_articles_found_as_one_tier(tmp_path):
+    # "bong" is in titles the search does not find, so it is counted among
+    # the articles found; there, with "da", it is in every title: one tier,
+    # ranked without asking which articles are in it.
+    archive = Archive(tmp_path / "one.db")
+    for slug in ("a1", "a2", "a3"):
+        archive.save_article(fetched(slug, "Bóng đá", f"Giải bóng đá {slug}."))
+    archive.save_article(fetched("b1", "Bóng chuyền", "Giải bóng chuyền."))
+    archive.save_article(fetched("b2", "Bóng bàn", "Giải bóng bàn."))
+    archive.save_article(fetched("x1", "Tin khác", "Không có gì."))
+    statements: list[str] = []
+    archive.db.conn.set_trace_callback(statements.append)
+    hits, total = fts.search(archive.db, "bong da")
+    archive.db.conn.set_trace_callback(None)
+    assert total == 3 and sorted(urls(hits)) == ["a1", "a2", "a3"]
+    assert {h["title_matches"] for h in hits} == {2}
+    ranking = [s for s in statements if "bm25(" in s]
+    assert len(ranking) == 1 and "IN (SELECT rowid" not in ranking[0]
+    archive.close()
+
+
+@pytest.mark.parametrize("in_a_title", [False, True])
+def test_a_big_exact_tier_is_counted_only_as_far_as_it_is_big(tmp_path, monkeypatch, in_a_title):
+    # BIG_TIER lowered as below. "bóng đá" as typed is in 5 of the 7
+    # articles: a big tier, newest first, whatever its size past half the
+    # archive, so its count stops there. With the phrase in a title too,
+    # the tiers need it counted to the end. Either way a page is the head
+    # of the whole ranking (limit=None counts everything).
+    monkeypatch.setattr(fts, "BIG_TIER", 2)
+    archive = Archive(tmp_path / "cap.db")
+    for slug, when in [("b1", "2021-01-01T08:00:00+07:00"), ("b2", "2024-06-01T08:00:00+07:00"),
+                       ("b3", None), ("b4", "2022-01-01T08:00:00+07:00"),
+                       ("b5", "2023-01-01T08:00:00+07:00")]:
+        title = "Bóng đá" if in_a_title and slug == "b1" else "Tin vắn"
+        archive.save_article(fetched(slug, title, "Giải bóng đá công nhân.", when=when))
+    archive.save_article(fetched("u1", "Tin vắn", "Bong da khong dau.", when="2025-01-01T08:00:00+07:00"))
+    archive.save_article(fetched("x1", "Tin khác", "Không có gì.", when="2025-01-01T08:00:00+07:00"))
+    statements: list[str] = []
+    archive.db.conn.set_trace_callback(statements.append)
+    hits, total = fts.search(archive.db, '"bóng đá"', limit=2)
+    archive.db.conn.set_trace_callback(None)
+    whole, _ = fts.search(archive.db, '"bóng đá"', limit=None)
+    assert total == 6 and urls(hits) == urls(whole)[:2]
+    assert urls(hits) == (["b1", "b2"] if in_a_title else ["b2", "b5"])
+    exact = [s for s in statements if """MATCH '"bóng đá"'""" in s and "count(*)" in s]
+    # up to 7 // 2 + 1, then (with the phrase in a title) to the end
+    assert ["LIMIT 4" in s for s in exact] == ([True, False] if in_a_title else [True])
+    # Walked newest first, an article holding the phrase as typed is found:
+    # not looked up a second time for the phrase without marks.
+    walked = [s for s in statements if "INDEXED BY" in s]
+    assert walked and not [s for s in walked if """MATCH '("bong da")' AND x.rowid""" in s]
+    archive.close()
+
+
 def test_a_tier_of_most_of_the_archive_comes_newest_first(tmp_path, monkeypatch):
     # BIG_TIER is 1,000 articles; lowered here so that a small archive has a
     # big tier. "bong da" is in 5 of the 9 articles, all in one tier (no

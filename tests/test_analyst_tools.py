@@ -125,17 +125,22 @@ def test_the_ranking_keys_from_the_index_are_the_words_of_the_text(db, query):
                                    "thi OR dua OR cong OR doan OR Đảng"])
 def test_a_page_of_hits_is_the_head_of_the_whole_ranking(db, query):
     """search() ranks only the tiers that fill the page: any page is the
-    start of the ranking that one statement (search_sql, Datasette's) gives."""
+    start of the ranking that one statement (search_sql, Datasette's) gives,
+    with the same scores (search's bm25 is over the expression without the
+    folded columns' filter, search_sql's with it)."""
     from scraper.analyst import fts
     from scraper.archive import open_readonly
 
     handle = open_readonly(db)
     try:
         fts.register(handle.conn)
-        whole = [r[0] for r in handle.execute(fts.search_sql("a.url"), {"q": query})]
+        ranked = handle.execute(fts.search_sql("a.url, k.id, k.bm25"), {"q": query}).fetchall()
+        whole = [r[0] for r in ranked]
         assert len(whole) == fts.search(handle, query, limit=None)[1] > 5
         for limit in (1, 2, 3, 5, 10, 25, len(whole)):
             assert [h["url"] for h in fts.search(handle, query, limit=limit)[0]] == whole[:limit]
+        keyed, _ = fts._ranked(handle, query, fts.plan(query), [], {}, None)
+        assert [(rowid, bm25) for rowid, _, _, bm25 in keyed] == [r[1:] for r in ranked]
     finally:
         handle.close()
 

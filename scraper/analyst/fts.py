@@ -39,8 +39,9 @@ from scraper.archive.search_index import FTS_TABLE, MAP_TABLE, fold  # noqa: F40
 
 # The query language and the snippets, re-exported: callers and tests use
 # fts.parse, fts.QueryError, fts.snippet, fts.OPEN_MARK, ...
-from .query import (Plan, QueryError, Term, exact_matches, is_exact,  # noqa: F401
+from .query import (Op, Plan, QueryError, Term, exact_matches, is_exact,  # noqa: F401
                     match_expression, parse, plan, title_matches)
+from .query import _compiled
 from .snippets import CLOSE_MARK, OPEN_MARK, hit_spans, snippet, window  # noqa: F401
 
 # bm25 weights per column: title, body_text, title_folded, body_folded. Our
@@ -191,47 +192,124 @@ class _Ranker:
     counts of MATCHes, computed by SQLite for every article found; bm25 and
     the dates only for the tiers that fill the page: the best ``limit``
     come from the highest tiers, so on "cong doan" at 20,000 articles the
-    articles without both words in the title are counted, never ranked."""
+    articles without both words in the title are never ranked, and when the
+    best tier fills the page (``top``) the others are not even counted
+    (``tiers`` yields them only when asked for). README's "How it is fast"
+    says what each count costs at 20,000 articles."""
 
-    def __init__(self, db, query: str, found: Plan, conditions: list[str], params: dict):
+    def __init__(self, db, query: str, found: Plan, conditions: list[str], params: dict,
+                 limit: int | None = None):
         self.db = db
         self.params = dict(params, m=found.match, m_any=found.match_any)
         self.filters = conditions
         self.total = self._count(found.match_any)
+        self.archive = db.execute("SELECT count(*) FROM articles").fetchone()[0]
         # A term that no article found holds, or that all of them hold, adds
         # the same to every article's key: counted once here rather than
         # looked up for each article ("người" and "động" in all 20,000).
-        # One term typed: the articles holding it exactly, or in the title,
-        # are among those found, and the count says whether they are all.
-        single = isinstance(parse(query), Term) and not conditions
+        tree, marked, wanted = _compiled(query)
+        single = isinstance(tree, Term) and not conditions
+        # Words joined by AND only: the articles holding every one of them
+        # (exactly, or in the title) are all among those found.
+        self.all_of = frozenset(wanted) if _and_only(tree) else None
         parts: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
         walked: dict[str, list[str]] = {"e": ["0"], "t": ["0"]}
-        varying: list[tuple[str, str]] = []  # (key, term) of the keys that differ
-        for key, terms in (("e", found.exact_terms), ("t", found.title_terms)):
-            for i, term in enumerate(terms):
-                alone = db.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :x",
-                                   {"x": term}).fetchone()[0]
+        # (key, term, articles found holding it, the word typed)
+        varying: list[tuple[str, str, int | None, Term]] = []
+        candidates: list[tuple[str, int, str, Term, int | None]] = []
+        capped = None  # the exact term counted only up to a big tier
+        for key, terms, words in (("e", found.exact_terms, marked), ("t", found.title_terms, wanted)):
+            for i, (term, word) in enumerate(zip(terms, words)):
+                # The term alone first: one phrase, cheaper to count than
+                # among the articles found, and it decides when no article
+                # or every article holds it. One term typed: the articles
+                # holding it exactly, or in the title, are among those found.
+                one_word = _one_word(key, word)
+                if one_word is not None and not db.execute(
+                        f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :x LIMIT 1",
+                        {"x": one_word}).fetchone():
+                    continue
+                # One word typed with marks, a page asked for: counted only
+                # as far as a big tier (see BIG_TIER), which comes newest
+                # first and fills the page alone whatever its size ('"an
+                # toàn vệ sinh"': its positions compared in half of the
+                # articles holding it instead of all).
+                cap = (max(BIG_TIER, self.archive // 2) + 1 if single and key == "e"
+                       and limit is not None and limit <= BIG_TIER else None)
+                alone = self._alone(term, cap)
                 if alone == 0:
                     continue
-                if alone >= self.total and (single or self._count(
-                        f"{found.match_any} AND ({term})") == self.total):
-                    parts[key].append("1")
-                    walked[key].append("1")
-                    continue
-                name = f"{key}{i}"
-                self.params[name] = term
-                parts[key].append(_member(name))
-                walked[key].append(_holds(name))
-                varying.append((key, term))
+                if cap is not None and alone == cap:
+                    capped = term
+                # How many of the articles found hold it: known from the
+                # count alone, or counted when the tiers need it (None).
+                held = alone if single or alone >= self.archive else None
+                candidates.append((key, i, term, word, held))
+        if sum(c[4] is None or c[4] < self.total for c in candidates) > SUBSETS_AT_MOST:
+            # Ranked article by article: a key that is the same for all
+            # must be known as such first.
+            candidates = [c[:4] + (self._count(f"{found.match_any} AND ({c[2]})"),)
+                          if c[4] is None else c for c in candidates]
+        for key, i, term, word, held in candidates:
+            if held == 0:
+                continue
+            if held is not None and held >= self.total:
+                parts[key].append("1")
+                walked[key].append("1")
+                continue
+            name = f"{key}{i}"
+            self.params[name] = term
+            parts[key].append(_member(name))
+            walked[key].append(_holds(name))
+            varying.append((key, term, held, word))
+        if len(varying) > 1 and capped is not None:
+            # Not the only key that varies: the tiers need its count.
+            varying = [v[:2] + (self._alone(v[1]),) + v[3:] if v[1] == capped else v
+                       for v in varying]
         self.varies = bool(varying)
         self.keys = [" + ".join(parts[k]) for k in ("e", "t")]
         self.walked_keys = [" + ".join(walked[k]) for k in ("e", "t")]
-        self.by_subsets = None
+        self.found_by_tier: set[tuple[int, int]] = set()
+        self._by_subsets = None
+        self.top = None
         if 0 < len(varying) <= SUBSETS_AT_MOST:
-            self.by_subsets = self._subsets(found.match_any, varying,
-                                            parts["e"].count("1"), parts["t"].count("1"))
+            # The best tier first: the articles holding every term that
+            # varies. It fills most pages alone ("cong doan": 4,000 with both
+            # words in the title), and then the other tiers, and each term's
+            # count among the articles found, are never counted.
+            self._subset_args = (found.match_any, varying, parts["e"].count("1"),
+                                 parts["t"].count("1"))
+            everything = tuple(range(len(varying)))
+            text = "(" + " AND ".join(f"({v[1]})" for v in varying) + ")"
+            key = (self._subset_args[2] + sum(v[0] == "e" for v in varying),
+                   self._subset_args[3] + sum(v[0] == "t" for v in varying))
+            self.top = (key, self._held(everything), text)
+            if self.top[1] == self.total:
+                # Held by every article found: the one tier, no condition
+                # ("Bản tin": the marks and both title words in all 4,000).
+                self.top = (key, self.total, None)
+            elif self.all_of is not None and {v[3] for v in varying} == self.all_of:
+                self.found_by_tier.add(key)
 
-    def _subsets(self, match_any: str, varying: list[tuple[str, str]], exact: int,
+    @property
+    def by_subsets(self):
+        if self.top is not None and self._by_subsets is None:
+            self._by_subsets = self._subsets(*self._subset_args)
+        return self._by_subsets
+
+    def _held(self, chosen: tuple[int, ...]) -> int:
+        """Articles found holding every term of ``chosen`` (indexes in varying)."""
+        match_any, varying = self._subset_args[:2]
+        if len(chosen) == 1 and varying[chosen[0]][2] is not None:
+            return varying[chosen[0]][2]
+        terms = [f"({varying[i][1]})" for i in chosen]
+        # Every word of an AND-only query held: found, no need to ask for
+        # match_any too ("cong doan": both title words).
+        if self.all_of is None or {varying[i][3] for i in chosen} != self.all_of:
+            terms.insert(0, match_any)
+        return self._count(" AND ".join(terms))
+
+    def _subsets(self, match_any: str, varying: list[tuple[str, str, int | None, Term]], exact: int,
                  title: int) -> dict[tuple[int, int], tuple[int, str]]:
         """{(exact_matches, title_matches): (articles, FTS5 expression of
         the tier)}, from one count per set of the terms whose keys vary
@@ -242,9 +320,12 @@ class _Ranker:
         held = {(): self.total}
         for size in range(1, m + 1):
             for chosen in itertools.combinations(range(m), size):
-                held[chosen] = self._count(" AND ".join(
-                    [match_any, *(f"({varying[i][1]})" for i in chosen)]))
+                held[chosen] = self.top[1] if size == m else self._held(chosen)
         tiers: dict[tuple[int, int], tuple[int, list[str]]] = {}
+        # Tiers whose every expression holds every word of an AND-only query:
+        # an article in them is found (newest needs no second look-up).
+        self.found_by_tier = set()
+        mixed = set()
         for chosen in held:
             exactly = sum((-1) ** (len(more) - len(chosen)) * n for more, n in held.items()
                           if set(chosen) <= set(more))
@@ -253,12 +334,28 @@ class _Ranker:
             key = (exact + sum(varying[i][0] == "e" for i in chosen),
                    title + sum(varying[i][0] == "t" for i in chosen))
             others = [f"({varying[i][1]})" for i in range(m) if i not in chosen]
-            text = "(" + " AND ".join([match_any, *(f"({varying[i][1]})" for i in chosen)]) + ")"
+            # The tier among the articles found: every use of it (_in_tier)
+            # also asks for match_any, so the terms alone say which of them
+            # are in it, read once rather than with match_any a second time.
+            text = "(" + " AND ".join([f"({varying[i][1]})" for i in chosen] or [match_any]) + ")"
             if others:
                 text = f"({text} NOT ({' OR '.join(others)}))"
             count, texts = tiers.get(key, (0, []))
             tiers[key] = (count + exactly, texts + [text])
+            if self.all_of is not None and {varying[i][3] for i in chosen} == self.all_of:
+                self.found_by_tier.add(key)
+            else:
+                mixed.add(key)
+        self.found_by_tier -= mixed
         return {key: (count, " OR ".join(texts)) for key, (count, texts) in tiers.items()}
+
+    def _alone(self, term: str, cap: int | None = None) -> int:
+        """Articles holding ``term`` in the whole archive; at most ``cap``."""
+        sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :x"
+        if cap is not None:
+            sql += " LIMIT :cap"
+        params = {"x": term, "cap": cap}
+        return self.db.execute("SELECT count(*) FROM (" + sql + ")", params).fetchone()[0]
 
     def _count(self, expression: str) -> int:
         conditions = " AND ".join([f"f.{FTS_TABLE} MATCH :expression", *self.filters])
@@ -270,9 +367,8 @@ class _Ranker:
         e, t = self.keys
         if not self.varies:  # one tier: every key is the same for all
             return [(eval_sum(e), eval_sum(t), self.total)] if self.total else []
-        if self.by_subsets is not None:
-            return [(key[0], key[1], n) for key, (n, _) in
-                    sorted(self.by_subsets.items(), reverse=True)]
+        if self.top is not None:
+            return self._tiers_best_first()
         columns = f"{e} AS e, {t} AS t"
         conditions = " AND ".join([f"f.{FTS_TABLE} MATCH :m_any", *self.filters])
         rows = self.db.execute(
@@ -280,9 +376,23 @@ class _Ranker:
             f"WHERE {conditions} GROUP BY e, t ORDER BY e DESC, t DESC", self.params)
         return [tuple(r) for r in rows]
 
+    def _tiers_best_first(self):
+        """The tiers by sets of terms: the best, then (asked for) the others."""
+        key, n, _ = self.top
+        if n:
+            yield (key[0], key[1], n)
+        if n == self.total:
+            return
+        for other, (count, _) in sorted(self.by_subsets.items(), reverse=True):
+            if other != key:
+                yield (other[0], other[1], count)
+
     def _in_tier(self, e: int, t: int, conditions: str, walk: bool = False) -> tuple[str, dict]:
-        if self.by_subsets is not None:
-            params = dict(self.params, tier=self.by_subsets[(e, t)][1])
+        if self.top is not None:
+            text = self.top[2] if (e, t) == self.top[0] else self.by_subsets[(e, t)][1]
+            if text is None:  # every article found
+                return conditions, self.params
+            params = dict(self.params, tier=text)
             if walk:
                 return (f"{conditions} AND EXISTS (SELECT 1 FROM {FTS_TABLE} x WHERE "
                         f"x.{FTS_TABLE} MATCH :tier AND x.rowid = f.rowid)", params)
@@ -294,18 +404,34 @@ class _Ranker:
 
     def ranked(self, e: int, t: int, limit: int | None) -> list[tuple[int, float]]:
         """(rowid, bm25) of the tier's articles: all, or its best ``limit``
-        and every article tied with the last of them."""
+        and every article tied with the last of them.
+
+        bm25 is computed over ``match_any``, the expression without the
+        folded columns' filter: the same articles, and the same scores to
+        the last bit, since a folded word found in the original columns is
+        also in the folded ones at the same place (the same idf) and the
+        original columns weigh 0 (BM25_WEIGHTS); without the filter FTS5
+        reads no positions to tell the columns of the articles outside the
+        tier."""
         conditions, params = self._in_tier(
-            e, t, " AND ".join([f"f.{FTS_TABLE} MATCH :m", *self.filters]))
+            e, t, " AND ".join([f"f.{FTS_TABLE} MATCH :m_any", *self.filters]))
         sql = (f"SELECT f.rowid, {SCORE} AS bm25 FROM {FTS_TABLE} f "
                f"WHERE {conditions} ORDER BY bm25")
         if limit is None:
             return [tuple(r) for r in self.db.execute(sql, params)]
-        rows = [tuple(r) for r in self.db.execute(sql + " LIMIT :n", dict(params, n=limit + 1))]
+        # The page and the articles tied with its last (the dates decide
+        # among them): SQLite keeps the best n while computing bm25 for the
+        # whole tier (a full sort of 4,000 costs 6% more), and n leaves room
+        # for a tie across the cut (a tier of copies has runs of equal
+        # scores); a longer run takes a second statement.
+        n = 2 * limit + 1
+        rows = [tuple(r) for r in self.db.execute(sql + " LIMIT :n", dict(params, n=n))]
         if len(rows) <= limit or rows[limit - 1][1] != rows[limit][1]:
             return rows[:limit]
-        last = rows[limit - 1][1]  # a tie across the cut: the dates decide
-        return [r for r in self.db.execute(sql, params) if r[1] <= last]
+        last = rows[limit - 1][1]
+        if len(rows) == n and rows[-1][1] == last:
+            rows = [tuple(r) for r in self.db.execute(sql, params)]
+        return [r for r in rows if r[1] <= last]
 
     def newest(self, e: int, t: int, limit: int | None) -> list[int]:
         """The tier's newest ``limit`` articles (a big tier): the articles
@@ -317,6 +443,8 @@ class _Ranker:
         found = (f"EXISTS (SELECT 1 FROM {FTS_TABLE} x WHERE x.{FTS_TABLE} MATCH :m_any "
                  "AND x.rowid = f.rowid)" if walk else
                  f"+f.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :m_any)")
+        if walk and (e, t) in self.found_by_tier:
+            found = "1"  # the tier's terms are only held by articles found
         conditions, params = self._in_tier(e, t, " AND ".join([found, *self.filters]), walk=walk)
         # Without the index (an archive migrated by a development build of
         # step 13), SQLite sorts the tier: slower, the same articles.
@@ -330,19 +458,44 @@ class _Ranker:
         return [r[0] for r in self.db.execute(sql, dict(params, n=limit))]
 
 
+def _one_word(key: str, word: Term) -> str | None:
+    """For a phrase: its longest word, as the key asks for it (with its
+    marks, or in the title), when no article holds it, none holds the
+    phrase. Finding one word reads no positions; counting the phrase
+    compares them in every article holding all its words ('title_folded :
+    "an toan ve sinh"', held by no title: 41 M instructions at 20,000
+    articles, 'title_folded : "toan"' 6 M). None for a single word."""
+    words = word.words if key == "e" else word.folded
+    whole = words[:-1] if word.prefix else words  # the last, a prefix, may be longer
+    if len(words) < 2 or not whole:
+        return None
+    longest = '"' + max(whole, key=len) + '"'
+    return longest if key == "e" else "title_folded : " + longest
+
+
+def _and_only(node) -> bool:
+    """The query's words joined by AND only (no OR, no NOT)."""
+    if isinstance(node, Term):
+        return True
+    return isinstance(node, Op) and node.name == "AND" and _and_only(node.left) and _and_only(node.right)
+
+
 def _ranked(db, query: str, found: Plan, conditions: list[str], params: dict,
             limit: int | None) -> tuple[list[tuple[int, int, int, float]], int]:
     """((rowid, exact_matches, title_matches, bm25), ...) best first, at
     most ``limit``, and how many match in all."""
-    ranker = _Ranker(db, query, found, conditions, params)
-    tiers = ranker.tiers()
-    total = sum(n for _, _, n in tiers)
-    archive = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    ranker = _Ranker(db, query, found, conditions, params, limit)
+    total = ranker.total  # the tiers split the articles found
+    archive = ranker.archive
     keyed: list[tuple[int, int, int, float, float]] = []  # ..., bm25 as ordered, bm25
-    for e, t, n in tiers:
-        room = None if limit is None else limit - len(keyed)
-        if room is not None and room <= 0:
+    tiers = iter(ranker.tiers())
+    # Tier by tier, the next asked for only while the page has room.
+    while limit is None or len(keyed) < limit:
+        tier = next(tiers, None)
+        if tier is None:
             break
+        e, t, n = tier
+        room = None if limit is None else limit - len(keyed)
         if is_big(n, archive):  # no bm25: not what orders them (see BIG_TIER)
             keyed += [(rowid, e, t, 0.0, None) for rowid in ranker.newest(e, t, room)]
         else:
