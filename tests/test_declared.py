@@ -11,6 +11,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from scraper.extract import read_page
 
 REAL = Path(__file__).resolve().parent / "fixtures" / "real" / "eval"
@@ -117,3 +119,14 @@ def test_list_of_links_that_does_not_claim_to_be_an_article_stays_a_listing():
     plain = _replaced(LINKROLL, '<meta property="og:type" content="article" />',
                       '<meta property="og:type" content="website" />')
     assert read_page(plain, LINKROLL_URL).kind == "listing"
+
+
+@pytest.mark.parametrize("declared", ['"NewsArticle"', '["NewsArticle"]', '["WebPage", "BlogPosting"]'])
+def test_a_claim_made_with_a_list_of_types_is_a_claim(declared):
+    """JSON-LD may give "@type" as a list; a page that claims to be an
+    article and yields none is then recorded as unparsed, not as a listing."""
+    teasers = "".join(f'<li><a href="/bai-{i}.html">Tiêu đề bài viết số {i} về công đoàn</a></li>'
+                      for i in range(12))
+    page = read_page(f'<html><head><script type="application/ld+json">{{"@type": {declared}}}</script>'
+                     f'</head><body><ul>{teasers}</ul></body></html>', "https://example.org/x.html")
+    assert page.kind == "listing" and page.claims_article

@@ -33,6 +33,7 @@ from .tuning import EXTERNAL_LINK_SHARE
 
 # What a page says it is: og:type, or a JSON-LD item of one of these types.
 ARTICLE_TYPES = ("NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle")
+_ARTICLE_TYPE_SET = frozenset(ARTICLE_TYPES)
 # JSON-LD types whose text is a description and steps, not an articleBody.
 STEPPED_TYPES = frozenset(("HowTo", "Recipe"))
 # Structured text that is markup ("<p>…</p>"), not plain text with line breaks.
@@ -45,7 +46,7 @@ def claims_article(doc: PageDoc) -> bool:
     """The page says it is an article: og:type, or a JSON-LD item's @type."""
     if (doc.meta.get("og:type") or "").lower() == "article":
         return True
-    return any(str(item.get("@type")) in ARTICLE_TYPES for item in doc.jsonld)
+    return any(_types(item) & _ARTICLE_TYPE_SET for item in doc.jsonld)  # "@type" may be a list
 
 
 # ------------------------------------------------------------ structured body
