@@ -87,23 +87,35 @@ def test_a_crawl_reads_the_same_in_a_worker_and_without(tmp_path):
     assert archives[1] == archives[0]
 
 
+def slow_crawl(url, db, **popen):
+    """A crawl one page at a time, once its page reader has started: (the
+    crawl's process, its worker processes)."""
+    command = crawl_cmd(url, db)[:-4] + ["--delay", "0.05", "--concurrency", "1"]
+    proc = subprocess.Popen(command, cwd=ROOT, **popen)
+    crawler = psutil.Process(proc.pid)
+    deadline = time.monotonic() + 60
+    workers = []
+    while not workers and time.monotonic() < deadline and proc.poll() is None:
+        workers = crawler.children()
+        time.sleep(0.05)
+    assert workers, "the crawl started no worker process"
+    return proc, workers
+
+
+def left_behind(workers) -> list:
+    _, alive = psutil.wait_procs(workers, timeout=15)
+    for p in alive:
+        p.kill()
+    return alive
+
+
 def test_a_killed_crawl_leaves_no_worker_behind(tmp_path):
     with MirrorServer(build_site()) as server:
-        slow = crawl_cmd(server.url, tmp_path / "archive.db")[:-4] + ["--delay", "0.05", "--concurrency", "1"]
-        proc = subprocess.Popen(slow, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        crawler = psutil.Process(proc.pid)
-        deadline = time.monotonic() + 60
-        workers = []
-        while not workers and time.monotonic() < deadline and proc.poll() is None:
-            workers = crawler.children()
-            time.sleep(0.05)
-        assert workers, "the crawl started no worker process"
+        proc, workers = slow_crawl(server.url, tmp_path / "archive.db",
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
-        gone, alive = psutil.wait_procs(workers, timeout=15)
-        for p in alive:
-            p.kill()
-        assert alive == []
+        assert left_behind(workers) == []
 
 
 def test_a_stop_sent_to_the_whole_process_group_is_one_stop(tmp_path):
@@ -112,22 +124,12 @@ def test_a_stop_sent_to_the_whole_process_group_is_one_stop(tmp_path):
     would take it as a second one and stop uncleanly)."""
     db = tmp_path / "archive.db"
     with MirrorServer(build_site()) as server:
-        slow = crawl_cmd(server.url, db)[:-4] + ["--delay", "0.05", "--concurrency", "1"]
-        proc = subprocess.Popen(slow, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, start_new_session=True)
-        crawler = psutil.Process(proc.pid)
-        deadline = time.monotonic() + 60
-        workers = []
-        while not workers and time.monotonic() < deadline and proc.poll() is None:
-            workers = crawler.children()
-            time.sleep(0.05)
-        assert workers, "the crawl started no worker process"
+        proc, workers = slow_crawl(server.url, db, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, start_new_session=True)
         time.sleep(0.5)
         os.killpg(proc.pid, signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
-        gone, alive = psutil.wait_procs(workers, timeout=15)
-        for p in alive:
-            p.kill()
+        alive = left_behind(workers)
     assert "Received SIGTERM, shutting down gracefully" in err
     assert "twice" not in err and "unclean" not in err, err[-2000:]
     assert alive == []
