@@ -1,8 +1,8 @@
 """Pages read in a worker process, beside the crawl.
 
 Reading a page (scraper.extract.read_page: parse, page kind, fields, links)
-is about a third of what a crawl's process does for each page, and Scrapy,
-the archive and the WARC writer share that one Python thread. With a worker
+is a fifth to a third of what a crawl's process does for each page, and
+Scrapy, the archive and the WARC writer share that one Python thread. With a worker
 process the reading runs on a second core while the crawl fetches, stores
 and writes the next pages (bench/bench_scale.py measures both ways).
 
@@ -18,7 +18,7 @@ asyncio's reactor, the function simply runs here.
 
 Nothing is lost to the pool: if the worker process dies (killed, out of
 memory), the page it held is read here instead, and so is every later page
-of the run (`broken` says why; the crawl logs it once).
+of the run (`broken` says why, and the log says so once).
 
 The worker is forked from the crawl when the first page is read, so it
 starts with every module already imported and costs no start-up. It ignores
@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import ctypes.util
+import logging
 import multiprocessing
 import os
 import signal
@@ -40,6 +41,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+logger = logging.getLogger(__name__)
 
 
 def usable_workers(asked: int) -> int:
@@ -104,6 +106,7 @@ class PageReader:
         except BrokenProcessPool as exc:
             if self.broken is None:
                 self.broken = f"the page reader's worker process ended ({exc}); pages are read in the crawl's process"
+                logger.warning(self.broken)
                 self._shutdown(wait=False)
             return function(*args)
 

@@ -99,8 +99,6 @@ class CongdoanbackanSpider(scrapy.Spider):
         return spider
 
     def _close_reader(self, spider=None) -> None:
-        if self.reader.broken:
-            self.logger.warning(self.reader.broken)
         self.reader.close()
 
     def _key(self, url: str) -> str:
