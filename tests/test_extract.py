@@ -499,3 +499,27 @@ def test_a_carousel_of_linked_teasers_stays_chrome():
                       for i, p in enumerate((P3, P4, P3, P4)))
     art = article(BASIC + f'<div class="stories">{teasers}</div>')
     assert P3 not in art.body_text and art.body_text.startswith(P1)
+
+
+def test_an_undated_pages_text_before_its_headline_is_its_own():
+    # The headline is a heading inside the text's own container, under the
+    # page's opening paragraphs (a summary, an intro): they are the page's
+    # text too; a short label before them (a category line) is not.
+    para = "Der erste Absatz erklärt, worum es auf dieser Seite geht, in ganzen Sätzen und ohne Links. "
+    html = f"""<html><head><title>Über uns</title></head><body>
+    <nav><a href="/">Start</a> <a href="/kontakt">Kontakt</a></nav>
+    <div class="inhalt">
+      <p>Unser Verein</p>
+      <p>Einleitung: {para * 2}</p>
+      <p>Noch mehr Einleitung. {para * 2}</p>
+      <h1>Über uns</h1>
+      <p>Nach der Überschrift. {para * 3}</p>
+      <p>Und weiter im Text. {para * 2}</p>
+    </div>
+    <footer>Impressum</footer></body></html>"""
+    page = read_page(html, "https://example.org/ueber-uns")
+    assert page.kind == "page" and page.article.title == "Über uns"
+    body = page.article.body_text
+    assert body.startswith("Einleitung:") and "Noch mehr Einleitung." in body
+    assert "Nach der Überschrift." in body and "Und weiter im Text." in body
+    assert "Unser Verein" not in body

@@ -52,7 +52,7 @@ KNOWN_MISSES: dict[str, set[str]] = {
         'd76cf81a74fa4633bd19d7060f5c05ee.html', 'demokratiewebstatt.at.luft.html',
         'erzbstbstum-koeln.de-halskrankheiten.html', 'fairkom.eu.about.html',
         'larepublica.net-hackers.html', 'madymorrsion.com.energy.html', 'mix1.de-clio.html',
-        'piratenpartei.at.grundeinkommen.html', 'thepointsguy.com.alaska.html',
+        'thepointsguy.com.alaska.html',
         'viertausendhertz.de.ddg48.html', 'vinosytapas.de.rioja.html', 'wehranlage-horka.de.887.html',
     },
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 
 from ..items import Article
@@ -31,7 +32,7 @@ from .tuning import (ERROR_PAGE_MAX_BODY, ERROR_PAGE_MAX_TEXT, HEADLINE_MIN_CHAR
                      INFO_BOX_MAX_CHARS, MAX_LINK_DENSITY, MIN_ARTICLE_CHARS, MIN_DATED_TEASERS,
                      MIN_HEADLINES, MIN_NOTICE_CHARS, MIN_PAGE_CHARS, MIN_UNDATED_HEADLINES,
                      LONGER_READING, RUNNING_TEXT_BLOCK_CHARS, RUNNING_TEXT_MIN_CHARS, SHORTER_RUNNING_BLOCK_CHARS,
-                     SHORT_BODY_CHARS, TEASER_LINK_SHARE,
+                     SENTENCE_MIN_CHARS, SHORT_BODY_CHARS, TEASER_LINK_SHARE,
                      UNDATED_HEADLINE_SHARE)
 
 # "404" as an error code: alone, at the head of a title ("404 - Site"), or
@@ -157,8 +158,32 @@ def _article(doc: PageDoc, anchors: Anchors, from_top: bool = False,
     if left_out:
         doc = doc.excluding(left_out)
     in_lead = {b.pos for b in lead}
-    blocks = lead + [b for b in body_blocks(doc, container, start) if b.pos not in in_lead]
-    return _compose(doc, anchors, container, blocks, lead, start, from_top, better_body)
+    # The headline found inside the text's own container (not the whole
+    # <body>), the reading starting at it (no dateline below it), under
+    # paragraphs of that text (a summary, an intro, a post
+    # whose title is printed after its first paragraphs): the body starts at
+    # the container's first paragraph of running text, not at the headline.
+    # Labels before that paragraph (a category line) stay out.
+    body_start = start
+    if (not from_top and anchors.title_pos is not None and start == anchors.title_pos
+            and container.tag not in ("body", "html") and doc.order[container] < anchors.title_pos):
+        first = _first_running(doc, container, anchors.title_pos)
+        if first is not None:
+            body_start = first.pos - 0.5
+    blocks = lead + [b for b in body_blocks(doc, container, body_start) if b.pos not in in_lead]
+    return _compose(doc, anchors, container, blocks, lead, body_start, from_top, better_body)
+
+
+def _first_running(doc: PageDoc, container, title_pos: float):
+    """The first paragraph of running text inside `container` before the headline."""
+    lo = bisect_right(doc.block_pos, doc.order[container])
+    hi = bisect_left(doc.block_pos, title_pos)
+    inside = set(container.iter())
+    for block in doc.blocks[lo:hi]:
+        if (block.el in inside and len(block.text) >= SENTENCE_MIN_CHARS and block.link_chars == 0
+                and not doc.is_chrome(block.el)):
+            return block
+    return None
 
 
 def _compose(doc: PageDoc, anchors: Anchors, container, blocks, lead, start: float, from_top: bool = False,
