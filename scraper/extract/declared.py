@@ -24,6 +24,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..urls import host_of
 from .anchors import Anchors
 from .body import is_stop
 from .page import Block, PageDoc, parse
@@ -164,7 +165,7 @@ def _block_at(doc: PageDoc, pos: float) -> Block | None:
 
 def _host(url: str | None) -> str:
     try:
-        return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+        return host_of(url) if url else ""
     except ValueError:  # a malformed href ("http://[x") names no site
         return ""
 
